@@ -1,0 +1,92 @@
+"""Client-side auth for any request to a target: TeleSign TSA or Basic, VTS Basic.
+
+Signing happens on the final request (after the body is serialised), so the signature covers the
+exact bytes sent. `RequestsAuth` plugs into schemathesis (which sends with requests),
+`HttpxAuth` into our own httpx clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Literal
+from urllib.parse import urlsplit
+
+import httpx
+import requests
+
+from telecontract.auth import basic_authorization, telesign_hmac_headers
+from telecontract.credentials import Credentials
+
+TelesignMode = Literal["hmac", "basic"]
+
+
+def auth_headers(
+    credentials: Credentials,
+    *,
+    method: str,
+    path: str,
+    body: bytes,
+    content_type: str,
+    telesign_mode: TelesignMode = "hmac",
+) -> dict[str, str]:
+    """The auth headers a request to `path` needs, chosen by which provider serves the path."""
+    if path.startswith("/v1/Account/"):
+        return {"Authorization": basic_authorization(credentials.vts_auth_id, credentials.vts_auth_token)}
+    if telesign_mode == "basic":
+        return {
+            "Authorization": basic_authorization(credentials.telesign_customer_id, credentials.telesign_api_key),
+            "X-TS-Auth-Method": "Basic",
+        }
+    headers = telesign_hmac_headers(
+        customer_id=credentials.telesign_customer_id,
+        api_key=credentials.telesign_api_key,
+        method=method,
+        resource=path,
+        body=body.decode("utf-8", errors="replace"),
+        content_type=content_type,
+    )
+    headers.pop("Content-Type", None)  # already on the request; signing must not change it
+    return headers
+
+
+class RequestsAuth(requests.auth.AuthBase):
+    def __init__(self, credentials: Credentials, telesign_mode: TelesignMode = "hmac") -> None:
+        self.credentials = credentials
+        self.telesign_mode = telesign_mode
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        body = request.body or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        request.headers.update(
+            auth_headers(
+                self.credentials,
+                method=request.method or "GET",
+                path=urlsplit(request.url or "").path,
+                body=body,
+                content_type=request.headers.get("Content-Type", ""),
+                telesign_mode=self.telesign_mode,
+            )
+        )
+        return request
+
+
+class HttpxAuth(httpx.Auth):
+    requires_request_body = True
+
+    def __init__(self, credentials: Credentials, telesign_mode: TelesignMode = "hmac") -> None:
+        self.credentials = credentials
+        self.telesign_mode = telesign_mode
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.update(
+            auth_headers(
+                self.credentials,
+                method=request.method,
+                path=request.url.path,
+                body=request.content,
+                content_type=request.headers.get("Content-Type", ""),
+                telesign_mode=self.telesign_mode,
+            )
+        )
+        yield request

@@ -1,0 +1,133 @@
+"""TeleSign Number Masking: POST /v1/anonymous/session/sms and /sms_voice."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from telecontract import phone
+from telecontract.mock import codes
+from telecontract.mock.pools import Lease, NumberPool
+from telecontract.mock.requests import media_type, parse_json, telesign_refusal, validation_error
+from telecontract.mock.responses import JSON, telesign_error, telesign_status
+from telecontract.mock.state import MaskedSession, MockState
+
+OPERATION_IDS = {"sms": "createSmsMaskedSession", "sms_voice": "createSmsVoiceMaskedSession"}
+
+
+async def create_session(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    raw = await request.body()
+    if refusal := await telesign_refusal(request, state, raw):
+        return refusal
+    resource = request.path_params["resource"]
+    if resource not in OPERATION_IDS:
+        return telesign_error(400, codes.INVALID_SESSION_TYPE, f"Invalid session type: {resource!r}")
+    if media_type(request) != "application/json":
+        return _bad(f"Content-Type must be application/json, not {media_type(request) or 'missing'}")
+    try:
+        body = parse_json(raw)
+    except ValueError:
+        return _bad("Request body is not valid JSON")
+    if not isinstance(body, dict):
+        return _bad("Request body must be a JSON object")
+    validity = body.get("validity_period")
+    if "validity_period" in body and (type(validity) is not int or validity < 1):
+        return telesign_error(400, codes.BAD_VALIDITY, "validity_period must be an integer greater than 0")
+    if invalid := validation_error(state, OPERATION_IDS[resource], "application/json", body):
+        return _bad(f"Invalid value for {invalid.field}: {invalid.message}")
+    first, second = body["phone_number_1"], body["phone_number_2"]
+    if first == second:
+        return telesign_error(400, codes.SAME_NUMBERS, "phone_number_1 and phone_number_2 must differ")
+    for number in (first, second):
+        if number in state.config.provider_blocklist:
+            return telesign_error(400, codes.BLOCKED_BY_PROVIDER, "Phone number blocked by TeleSign")
+        if number in state.config.customer_blocklist:
+            return telesign_error(400, codes.BLOCKED_BY_CUSTOMER, "Phone number blocked by the customer")
+    try:
+        countries = (phone.country_of(first), phone.country_of(second))
+    except phone.InvalidNumber as exc:
+        return _bad(f"Invalid phone number: {exc}")
+    return _open_session(state, resource, (first, second), countries, validity)
+
+
+def _open_session(
+    state: MockState,
+    resource: str,
+    parties: tuple[str, str],
+    countries: tuple[phone.Country, phone.Country],
+    validity: int,
+) -> Response:
+    now = time.time()
+    pools = state.sms_pools if resource == "sms" else state.dual_pools
+    lease = Lease(frozenset(parties), now + state.scaled(validity))
+    masked: list[str] = []
+    other_country = False
+    for country in countries:
+        number, foreign = _allocate(pools, country.iso2, lease, frozenset(masked), now)
+        if number is None:
+            _release(lease)
+            return telesign_error(400, codes.NO_MASKED_ID, "No masked id available")
+        masked.append(number)
+        other_country |= foreign
+    reference_id = uuid.uuid4().hex.upper()
+    state.masked_sessions[reference_id] = MaskedSession(
+        reference_id, resource, parties, (masked[0], masked[1]), lease
+    )
+    created = datetime.now(UTC)
+    code = codes.SESSION_CREATED_OTHER_COUNTRY if other_country else codes.SESSION_CREATED
+    description = (
+        "Session created with a masked id from another country" if other_country else "Session successfully created"
+    )
+    body: dict[str, Any] = {
+        "reference_id": reference_id,
+        "external_id": None,
+        "error": None,
+        "session_data": {
+            "message": "",
+            "phone_number_1": _party(parties[0], countries[0], masked[0]),
+            "phone_number_2": _party(parties[1], countries[1], masked[1]),
+            "resource": resource,
+            "session_end_on": (created + timedelta(seconds=validity)).strftime("%Y-%m-%d %H:%M:%S.%f"),
+            "validity": validity,
+        },
+        "status": telesign_status(code, description) | {"updated_on": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
+    }
+    return JSON(body)
+
+
+def _allocate(
+    pools: dict[str, NumberPool], iso2: str, lease: Lease, exclude: frozenset[str], now: float
+) -> tuple[str | None, bool]:
+    """A masked id from the party's own country, else from any other (the 2701 case)."""
+    home = pools.get(iso2)
+    if home is not None and (number := home.allocate(lease, exclude=exclude, now=now)):
+        return number, False
+    for country, pool in pools.items():
+        if country != iso2 and (number := pool.allocate(lease, exclude=exclude, now=now)):
+            return number, True
+    return None, False
+
+
+def _release(lease: Lease) -> None:
+    lease.released = True
+
+
+def _party(number: str, country: phone.Country, masked_id: str) -> dict[str, Any]:
+    return {
+        "complete_phone_number": number,
+        "country_code": country.calling_code,
+        "country_iso2": country.iso2,
+        "country_iso3": country.iso3,
+        "country_name": country.name,
+        "masked_id": masked_id,
+    }
+
+
+def _bad(description: str) -> Response:
+    return telesign_error(400, codes.INVALID_PARAMETER, description)

@@ -1,0 +1,49 @@
+"""Response bodies in each provider's own shape, successes and errors alike."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+
+class JSON(Response):
+    """JSON via orjson: the mock's hot path serialises every response."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def iso_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def telesign_status(code: int, description: str) -> dict[str, Any]:
+    return {"code": code, "description": description, "updated_on": iso_now()}
+
+
+def telesign_error(
+    http_status: int, code: int, description: str, *, reference_id: str | None = None
+) -> Response:
+    body = {
+        "reference_id": reference_id,
+        "status": telesign_status(code, description),
+        "errors": [{"code": code, "description": description}],
+    }
+    return JSON(body, status_code=http_status)
+
+
+def vts_error(http_status: int, error: str | dict[str, str]) -> Response:
+    return JSON({"api_id": str(uuid.uuid4()), "error": error}, status_code=http_status)
+
+
+def voice_rpc_error(http_status: int, status: str, message: str | None = None) -> Response:
+    body: dict[str, Any] = {"reference_id": None, "status": status}
+    if message:
+        body["message"] = message
+    return JSON(body, status_code=http_status)

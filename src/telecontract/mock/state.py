@@ -1,0 +1,75 @@
+"""Everything the mock remembers between requests. One instance per running mock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telecontract.auth import NonceCache
+from telecontract.mock.config import MockConfig
+from telecontract.mock.pools import Lease, NumberPool
+from telecontract.spec import Spec
+
+
+@dataclass(slots=True)
+class MaskedSession:
+    reference_id: str
+    resource: str
+    parties: tuple[str, str]
+    masked_ids: tuple[str, str]
+    lease: Lease
+
+
+@dataclass(slots=True)
+class VoiceCall:
+    """A Voice v1 call: in progress until `completes_at`, then `final_code`."""
+
+    reference_id: str
+    phone_number: str
+    voice: str
+    submitted_at: float
+    completes_at: float
+    final_code: int
+    user_input: str | None
+    callback_url: str | None
+    external_id: str | None
+
+
+@dataclass(slots=True)
+class DialCall:
+    """A Voice v2 call and the events it has produced."""
+
+    reference_id: str
+    to: str
+    caller_id_number: str
+    max_call_duration: int
+    created_at: float
+    live: bool = True
+    events: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class VtsSession:
+    session_uuid: str
+    fields: dict[str, Any]
+    lease: Lease
+    created_at: float
+
+
+class MockState:
+    def __init__(self, config: MockConfig, spec: Spec) -> None:
+        self.config = config
+        self.spec = spec
+        self.telesign_keys = {config.credentials.telesign_customer_id: config.credentials.telesign_api_key}
+        self.nonces = NonceCache()
+        self.sms_pools = {country: NumberPool(numbers) for country, numbers in config.sms_pools.items()}
+        self.dual_pools = {country: NumberPool(numbers) for country, numbers in config.dual_pools.items()}
+        self.vts_pool = NumberPool(config.vts_numbers)
+        self.masked_sessions: dict[str, MaskedSession] = {}
+        self.voice_calls: dict[str, VoiceCall] = {}
+        self.dial_calls: dict[str, DialCall] = {}
+        self.vts_sessions: dict[str, VtsSession] = {}
+
+    def scaled(self, seconds: float) -> float:
+        """A provider-side delay in real seconds."""
+        return seconds * self.config.time_scale

@@ -1,0 +1,122 @@
+"""TeleSign Voice v1: POST /v1/voice places a call, GET /v1/voice/{reference_id} reads it.
+
+Outcomes are chosen by test numbers, the way providers publish magic numbers:
+
+    15550000101  not answered (101)      15550000104  invalid number (104, no call placed)
+    15550000106  call failed (106)       15550000130  blocked (130, no call placed)
+    15550000107  line busy (107)         1555000020D  answered, the user pressed digit D
+    anything else that is a possible number: answered (100)
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from email.utils import formatdate
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from telecontract import phone
+from telecontract.mock import codes
+from telecontract.mock.requests import media_type, parse_form, telesign_refusal, validation_error
+from telecontract.mock.responses import JSON, telesign_error, telesign_status
+from telecontract.mock.state import MockState, VoiceCall
+
+FORM = "application/x-www-form-urlencoded"
+CALL_SECONDS = 5.0  # from POST to final status, before --time-scale
+DEFAULT_VOICE = "f-en-US"
+REFERENCE_ID = re.compile(r"^[0-9A-Fa-f]{32}$")
+OUTCOMES = {
+    "15550000101": codes.NOT_ANSWERED,
+    "15550000104": codes.INVALID_NUMBER,
+    "15550000106": codes.CALL_FAILED,
+    "15550000107": codes.LINE_BUSY,
+    "15550000130": codes.CALL_BLOCKED,
+}
+PRESSED_DIGIT = re.compile(r"^155500002\d(\d)$")
+
+
+def outcome(number: str) -> tuple[int, str | None]:
+    """(final status code, digit pressed) for a destination number."""
+    if number in OUTCOMES:
+        return OUTCOMES[number], None
+    if match := PRESSED_DIGIT.match(number):
+        return codes.CALL_ANSWERED, match.group(1)
+    try:
+        phone.parse(number)
+    except phone.InvalidNumber:
+        return codes.INVALID_NUMBER, None
+    return codes.CALL_ANSWERED, None
+
+
+async def send_voice_message(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    raw = await request.body()
+    if refusal := await telesign_refusal(request, state, raw):
+        return refusal
+    if media_type(request) != FORM:
+        return _bad(f"Content-Type must be {FORM}, not {media_type(request) or 'missing'}")
+    try:
+        form = parse_form(raw)
+    except (UnicodeDecodeError, ValueError):
+        return _bad("Request body is not a valid form encoding")
+    if invalid := validation_error(state, "sendVoiceMessage", FORM, form):
+        return _bad(f"Invalid value for {invalid.field}: {invalid.message}")
+    final_code, digit = outcome(form["phone_number"])
+    reference_id = uuid.uuid4().hex.upper()
+    voice = form.get("voice", DEFAULT_VOICE)
+    body: dict[str, Any] = {"reference_id": reference_id, "external_id": form.get("external_id"), "voice": voice}
+    now = time.time()
+    if final_code in (codes.INVALID_NUMBER, codes.CALL_BLOCKED):
+        # No call is placed: the answer is final at once, and GET reports the same.
+        completes_at, http_status = now, 200
+        body["status"] = telesign_status(final_code, codes.VOICE_DESCRIPTIONS[final_code])
+    else:
+        completes_at, http_status = now + state.scaled(CALL_SECONDS), 201
+        body["status"] = telesign_status(codes.CALL_IN_PROGRESS, codes.VOICE_DESCRIPTIONS[codes.CALL_IN_PROGRESS])
+    state.voice_calls[reference_id] = VoiceCall(
+        reference_id=reference_id,
+        phone_number=form["phone_number"],
+        voice=voice,
+        submitted_at=now,
+        completes_at=completes_at,
+        final_code=final_code,
+        user_input=digit,
+        callback_url=form.get("callback_url"),
+        external_id=form.get("external_id"),
+    )
+    return JSON(body, status_code=http_status)
+
+
+async def get_voice_call_status(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    if refusal := await telesign_refusal(request, state, b""):
+        return refusal
+    reference_id = request.path_params["reference_id"]
+    call = state.voice_calls.get(reference_id.upper()) if REFERENCE_ID.match(reference_id) else None
+    if call is None:
+        return telesign_error(404, -10004, "No transaction with this reference id", reference_id=None)
+    return JSON(call_status(call, time.time()))
+
+
+def call_status(call: VoiceCall, now: float) -> dict[str, Any]:
+    """What GET reports and what the callback carries."""
+    done = now >= call.completes_at
+    code = call.final_code if done else codes.CALL_IN_PROGRESS
+    body: dict[str, Any] = {
+        "reference_id": call.reference_id,
+        "external_id": call.external_id,
+        "submit_timestamp": formatdate(call.submitted_at, usegmt=True),
+        "status": telesign_status(code, codes.VOICE_DESCRIPTIONS[code]),
+        "voice": {},
+    }
+    if done and call.user_input is not None:
+        body["voice"]["user_input"] = call.user_input
+    return body
+
+
+def _bad(description: str) -> Response:
+    return telesign_error(400, codes.INVALID_PARAMETER, description)

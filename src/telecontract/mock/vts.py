@@ -1,0 +1,231 @@
+"""VTS masking sessions: create, retrieve, update, delete and list (Plivo-compatible)."""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from telecontract import phone
+from telecontract.mock.pools import Lease
+from telecontract.mock.requests import Invalid, media_type, parse_json, validation_error, vts_refusal
+from telecontract.mock.responses import JSON, vts_error
+from telecontract.mock.state import MockState, VtsSession
+
+DEFAULTS: dict[str, Any] = {
+    "record": False,
+    "recording_callback_url": None,
+    "record_file_format": "mp3",
+    "recording_callback_method": "POST",
+    "session_expiry": 0,
+    "call_time_limit": 14400,
+    "initiate_call_to_first_party": False,
+    "callback_url": None,
+    "callback_method": "POST",
+    "ring_timeout": 45,
+    "first_party_play_url": None,
+    "second_party_play_url": None,
+}
+
+
+def _timestamp(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _text(value: Any) -> str | None:
+    """VTS renders every setting as a string: booleans lower case, unset as null."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _expires_at(created_at: float, session_expiry: int, state: MockState) -> float:
+    return created_at + state.scaled(session_expiry) if session_expiry else math.inf
+
+
+def render(session: VtsSession, now: float) -> dict[str, Any]:
+    fields = session.fields
+    expired = not session.lease.active(now)
+    expiry = fields["session_expiry"]
+    body: dict[str, Any] = {
+        "api_id": str(uuid.uuid4()),
+        "session_uuid": session.session_uuid,
+        "virtual_number": fields["virtual_number"],
+        "status": "expired" if expired else "active",
+        "first_party": fields["first_party"],
+        "second_party": fields["second_party"],
+    }
+    body |= {name: _text(fields[name]) for name in DEFAULTS}
+    body |= {
+        "created_time": _timestamp(session.created_at),
+        "modified_time": _text(fields.get("modified_time")),
+        "expiry_time": _timestamp(session.created_at + expiry) if expiry else None,
+        "last_interaction_time": None,
+        "total_call_count": "0",
+        "total_call_amount": "0",
+        "total_call_billed_duration": "0",
+        "interaction": "{}",
+    }
+    return body
+
+
+async def _json_body(request: Request, state: MockState, operation_id: str) -> dict[str, Any] | Response:
+    if media_type(request) != "application/json":
+        return vts_error(400, "Content-Type must be application/json")
+    try:
+        body = parse_json(await request.body())
+    except ValueError:
+        return vts_error(400, "Request body is not valid JSON")
+    if invalid := validation_error(state, operation_id, "application/json", body):
+        return _invalid(invalid)
+    return body
+
+
+def _invalid(invalid: Invalid) -> Response:
+    return vts_error(400, {invalid.field: invalid.message})
+
+
+async def create_session(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    if refusal := vts_refusal(request, state):
+        return refusal
+    body = await _json_body(request, state, "createVtsMaskingSession")
+    if isinstance(body, Response):
+        return body
+    first, second = body["first_party"].lstrip("+"), body["second_party"].lstrip("+")
+    if first == second:
+        return vts_error(422, "first_party and second_party must differ")
+    for number in (first, second):
+        try:
+            phone.parse(number)
+        except phone.InvalidNumber as exc:
+            return vts_error(400, {"first_party" if number == first else "second_party": str(exc)})
+    now = time.time()
+    fields = DEFAULTS | body
+    lease = Lease(frozenset({first, second}), _expires_at(now, fields["session_expiry"], state))
+    virtual_number = state.vts_pool.allocate(lease, exclude=frozenset(), now=now)
+    if virtual_number is None:
+        return vts_error(409, "No virtual number is free for this pair of parties")
+    fields |= {"virtual_number": virtual_number, "first_party": "+" + first, "second_party": "+" + second}
+    session = VtsSession(uuid.uuid4().hex, fields, lease, now)
+    state.vts_sessions[session.session_uuid] = session
+    return JSON(render(session, now) | {"message": "Session created"})
+
+
+def _find(request: Request, state: MockState) -> VtsSession | Response:
+    session = state.vts_sessions.get(request.path_params["session_uuid"])
+    if session is None:
+        return vts_error(404, "No session with this uuid")
+    return session
+
+
+async def get_session(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    if refusal := vts_refusal(request, state):
+        return refusal
+    session = _find(request, state)
+    if isinstance(session, Response):
+        return session
+    return JSON(render(session, time.time()))
+
+
+async def update_session(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    if refusal := vts_refusal(request, state):
+        return refusal
+    session = _find(request, state)
+    if isinstance(session, Response):
+        return session
+    body = await _json_body(request, state, "updateVtsMaskingSession")
+    if isinstance(body, Response):
+        return body
+    now = time.time()
+    session.fields |= body | {"modified_time": _timestamp(now)}
+    if "session_expiry" in body:
+        # The expiry counts again from the update, as with Plivo.
+        session.lease.expires_at = _expires_at(now, body["session_expiry"], state)
+    return JSON(render(session, now) | {"message": "Session updated"})
+
+
+async def delete_session(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    if refusal := vts_refusal(request, state):
+        return refusal
+    session = _find(request, state)
+    if isinstance(session, Response):
+        return session
+    session.lease.released = True
+    del state.vts_sessions[session.session_uuid]
+    return Response(status_code=204)
+
+
+async def list_sessions(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    if refusal := vts_refusal(request, state):
+        return refusal
+    query = _typed_query(request, state)
+    if isinstance(query, Response):
+        return query
+    limit, offset = query.pop("limit", 20), query.pop("offset", 0)
+    now = time.time()
+    rendered = [render(s, now) for s in state.vts_sessions.values()]
+    matching = [s for s in rendered if _matches(s, query)]
+    page = matching[offset : offset + limit]
+    meta = {
+        "limit": limit,
+        "offset": offset,
+        "total_count": len(matching),
+        "next": _page_url(request, limit, offset + limit) if offset + limit < len(matching) else None,
+        "previous": _page_url(request, limit, max(offset - limit, 0)) if offset > 0 else None,
+    }
+    return JSON({"api_id": str(uuid.uuid4()), "meta": meta, "objects": page})
+
+
+def _typed_query(request: Request, state: MockState) -> dict[str, Any] | Response:
+    """Query parameters typed and checked with the operation's parameter schemas from the spec."""
+    spec = state.spec
+    parameters = [spec.resolve(p) for p in spec.operation("listVtsMaskingSessions").definition["parameters"]]
+    properties = {p["name"]: p["schema"] for p in parameters if p["in"] == "query"}
+    query: dict[str, Any] = {}
+    for name, value in request.query_params.items():
+        if name not in properties:
+            continue
+        if spec.resolve(properties[name]).get("type") == "integer":
+            try:
+                query[name] = int(value)
+            except ValueError:
+                return vts_error(400, {name: "must be an integer"})
+        else:
+            query[name] = value
+    schema = {"type": "object", "properties": properties}
+    for error in spec.validator(schema).iter_errors(query):
+        return vts_error(400, {".".join(map(str, error.instance_path)) or "query": error.message})
+    return query
+
+
+def _matches(session: dict[str, Any], query: dict[str, Any]) -> bool:
+    for name, wanted in query.items():
+        if name in ("first_party", "second_party", "virtual_number"):
+            if session[name].lstrip("+") != wanted.lstrip("+"):
+                return False
+        elif name == "status":
+            if session["status"] != wanted:
+                return False
+        elif name == "created_time__gte" and session["created_time"] < wanted:
+            return False
+        elif name == "created_time__lte" and session["created_time"] > wanted:
+            return False
+    return True
+
+
+def _page_url(request: Request, limit: int, offset: int) -> str:
+    params = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
+    return f"{request.url.path}?{urlencode(params | {'limit': limit, 'offset': offset})}"

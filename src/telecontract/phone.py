@@ -1,0 +1,59 @@
+"""Phone numbers: parsing, country facts, and masking for logs. Backed by `phonenumbers`."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import phonenumbers
+import pycountry
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    calling_code: str
+    iso2: str
+    iso3: str
+    name: str
+
+
+class InvalidNumber(ValueError):
+    """Not a possible phone number (wrong length for its country, unknown calling code)."""
+
+
+def parse(digits: str) -> phonenumbers.PhoneNumber:
+    """Parse an E.164 number given with or without its `+`."""
+    try:
+        number = phonenumbers.parse("+" + digits.lstrip("+"))
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidNumber(str(exc)) from None
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidNumber(f"{redact_number(digits)} is not a possible phone number")
+    return number
+
+
+def country_of(digits: str) -> Country:
+    """The country a number belongs to; for shared calling codes, the exact region when known."""
+    number = parse(digits)
+    region = phonenumbers.region_code_for_number(number)
+    if not region or region == "ZZ":
+        region = phonenumbers.region_code_for_country_code(number.country_code)
+    if not region or region == "ZZ":
+        raise InvalidNumber(f"no country has calling code {number.country_code}")
+    return _country(str(number.country_code), region)
+
+
+@functools.cache
+def _country(calling_code: str, iso2: str) -> Country:
+    record = pycountry.countries.get(alpha_2=iso2)
+    if record is None:  # territories phonenumbers knows but ISO 3166 does not (e.g. "AC")
+        return Country(calling_code, iso2, iso2 + "X", iso2)
+    return Country(calling_code, iso2, record.alpha_3, record.name)
+
+
+def redact_number(digits: str) -> str:
+    """Keep the country code's first digits and the last two; enough to tell numbers apart."""
+    raw = digits.lstrip("+")
+    if len(raw) <= 4:
+        return "*" * len(raw)
+    return raw[:2] + "*" * (len(raw) - 4) + raw[-2:]

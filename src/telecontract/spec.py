@@ -1,0 +1,176 @@
+"""Loading `specs/openapi.yaml` and answering questions about it.
+
+The spec is the single source of truth: the mock validates requests with the schemas found here,
+the contract suite generates cases from the same file, and the drift checks compare against it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+from telecontract.errors import SpecError
+
+ENV_SPEC = "TELECONTRACT_SPEC"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def default_spec_path() -> Path:
+    """`$TELECONTRACT_SPEC`, else the copy shipped in the wheel, else the repository's."""
+    if env := os.environ.get(ENV_SPEC):
+        return Path(env)
+    shipped = resources.files("telecontract") / "specs" / "openapi.yaml"
+    if shipped.is_file():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[2] / "specs" / "openapi.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+    definition: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A named example somewhere in the spec, and the schema it must satisfy."""
+
+    pointer: str
+    value: Any
+    schema: dict[str, Any]
+
+
+class Spec:
+    def __init__(self, document: dict[str, Any], source: Path | None = None) -> None:
+        self.document = document
+        self.source = source
+        self._validators: dict[str, jsonschema_rs.Validator] = {}
+
+    # ---- navigation --------------------------------------------------------------------------
+
+    def operations(self) -> list[Operation]:
+        return list(self._operations_in(self.document.get("paths", {})))
+
+    def webhooks(self) -> dict[str, Operation]:
+        return {op.path: op for op in self._operations_in(self.document.get("webhooks", {}))}
+
+    def operation(self, operation_id: str) -> Operation:
+        for op in self.operations() + list(self.webhooks().values()):
+            if op.operation_id == operation_id:
+                return op
+        raise SpecError(f"The spec has no operation with operationId {operation_id!r}.")
+
+    def _operations_in(self, items: dict[str, Any]) -> Iterator[Operation]:
+        for path, item in items.items():
+            item = self.resolve(item)
+            for method in HTTP_METHODS:
+                if method in item:
+                    definition = item[method]
+                    yield Operation(method, path, definition.get("operationId", f"{method} {path}"), definition)
+
+    def resolve(self, node: Any) -> Any:
+        """Follow a local `$ref` (and chains of them) to the node it names."""
+        while isinstance(node, dict) and "$ref" in node:
+            node = self.pointer(node["$ref"])
+        return node
+
+    def pointer(self, ref: str) -> Any:
+        if not ref.startswith("#"):
+            raise SpecError(f"Only local references are supported, not {ref!r}.")
+        node: Any = self.document
+        for token in ref[1:].lstrip("/").split("/") if ref != "#" else []:
+            token = token.replace("~1", "/").replace("~0", "~")
+            try:
+                node = node[int(token)] if isinstance(node, list) else node[token]
+            except (KeyError, IndexError, ValueError, TypeError):
+                raise SpecError(f"Reference {ref!r} does not resolve.") from None
+        return node
+
+    # ---- schemas -----------------------------------------------------------------------------
+
+    def request_schema(self, operation_id: str, media_type: str) -> dict[str, Any]:
+        body = self.resolve(self.operation(operation_id).definition["requestBody"])
+        return body["content"][media_type]["schema"]
+
+    def response_schema(self, operation_id: str, status: str, media_type: str = "application/json") -> dict[str, Any]:
+        response = self.resolve(self.operation(operation_id).definition["responses"][status])
+        return response["content"][media_type]["schema"]
+
+    def validator(self, schema: dict[str, Any]) -> jsonschema_rs.Validator:
+        """A validator for a schema taken from this spec; its `$ref`s resolve against the spec."""
+        key = repr(schema)
+        cached = self._validators.get(key)
+        if cached is None:
+            wrapper = {
+                "$schema": JSON_SCHEMA_DIALECT,
+                "components": self.document.get("components", {}),
+                "allOf": [schema],
+            }
+            cached = jsonschema_rs.validator_for(wrapper, validate_formats=True)
+            self._validators[key] = cached
+        return cached
+
+    # ---- examples ----------------------------------------------------------------------------
+
+    def examples(self) -> Iterator[Example]:
+        """Every named example of a media type, with the schema of that media type."""
+        yield from self._examples_in(self.document.get("paths", {}), "#/paths")
+        yield from self._examples_in(self.document.get("webhooks", {}), "#/webhooks")
+        yield from self._examples_in(self.document.get("components", {}).get("responses", {}), "#/components/responses")
+
+    def _examples_in(self, node: Any, pointer: str) -> Iterator[Example]:
+        if isinstance(node, dict):
+            if "schema" in node and "examples" in node:
+                for name, example in node["examples"].items():
+                    example = self.resolve(example)
+                    yield Example(f"{pointer}/examples/{_escape(name)}", example.get("value"), node["schema"])
+            if "schema" in node and "example" in node:
+                yield Example(f"{pointer}/example", node["example"], node["schema"])
+            for key, value in node.items():
+                if key not in ("examples", "schema"):
+                    yield from self._examples_in(value, f"{pointer}/{_escape(str(key))}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from self._examples_in(value, f"{pointer}/{index}")
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"Spec file not found: {path}", hint=f"Pass --spec PATH or set {ENV_SPEC}.") from None
+    except OSError as exc:
+        raise SpecError(f"Cannot read spec file {path}: {exc.strerror}") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path} is not valid YAML or JSON: {exc}") from None
+    if not isinstance(document, dict) or "openapi" not in document:
+        raise SpecError(f"{path} is not an OpenAPI document (no top-level 'openapi' field).")
+    return document
+
+
+@functools.cache
+def load_spec(path: Path | None = None) -> Spec:
+    """The spec at `path` (default: `default_spec_path()`), parsed once per process."""
+    path = path or default_spec_path()
+    return Spec(read_document(path), source=path)
