@@ -50,11 +50,25 @@ def auth_headers(
 
 
 class RequestsAuth(requests.auth.AuthBase):
+    """Upgrades our own TeleSign Basic header to TSA HMAC once the body is final.
+
+    Schemathesis applies Basic credentials through its auth provider (so its own auth checks
+    know what "authenticated" means) and then sends with requests. Only a header that is exactly
+    our Basic credential is re-signed: anything schemathesis removed or forged on purpose to test
+    auth handling goes out untouched.
+    """
+
     def __init__(self, credentials: Credentials, telesign_mode: TelesignMode = "hmac") -> None:
         self.credentials = credentials
         self.telesign_mode = telesign_mode
+        self._our_basic = basic_authorization(credentials.telesign_customer_id, credentials.telesign_api_key)
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        path = urlsplit(request.url or "").path
+        if self.telesign_mode != "hmac" or path.startswith("/v1/Account/"):
+            return request
+        if request.headers.get("Authorization") != self._our_basic:
+            return request
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
@@ -62,10 +76,9 @@ class RequestsAuth(requests.auth.AuthBase):
             auth_headers(
                 self.credentials,
                 method=request.method or "GET",
-                path=urlsplit(request.url or "").path,
+                path=path,
                 body=body,
                 content_type=request.headers.get("Content-Type", ""),
-                telesign_mode=self.telesign_mode,
             )
         )
         return request
@@ -90,3 +103,31 @@ class HttpxAuth(httpx.Auth):
             )
         )
         yield request
+
+
+class SchemathesisAuth:
+    """A schemathesis auth provider: the Basic credential of whichever provider serves the path."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
+
+    def get(self, case: object, context: object) -> Credentials:
+        return self.credentials
+
+    def set(self, case: object, data: Credentials, context: object) -> None:
+        path: str = case.operation.path  # type: ignore[attr-defined]
+        if path.startswith("/v1/Account/"):
+            value = basic_authorization(data.vts_auth_id, data.vts_auth_token)
+        else:
+            value = basic_authorization(data.telesign_customer_id, data.telesign_api_key)
+        case.headers = {**(case.headers or {}), "Authorization": value}  # type: ignore[attr-defined]
+
+
+def schemathesis_auth_provider(credentials: Credentials) -> type[SchemathesisAuth]:
+    """Schemathesis instantiates providers without arguments; bind the credentials in a subclass."""
+
+    class BoundAuth(SchemathesisAuth):
+        def __init__(self) -> None:
+            super().__init__(credentials)
+
+    return BoundAuth

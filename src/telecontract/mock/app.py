@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from telecontract.mock import masking, voice_v1, voice_v2, vts
 from telecontract.mock.config import MockConfig
@@ -21,17 +23,41 @@ VTS_SESSIONS = "/v1/Account/{auth_id}/Masking/Session"
 VTS_SESSION = "/v1/Account/{auth_id}/Masking/Session/{session_uuid}"
 
 
-def _vts_routes() -> list[Route]:
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class by_method:  # noqa: N801 - reads as a function at the call site
+    """One endpoint per path, so a 405 names every allowed method in `Allow`, as HTTP requires.
+
+    An ASGI app rather than a function: Starlette restricts function endpoints to GET.
+    """
+
+    def __init__(self, **handlers: Endpoint) -> None:
+        self.handlers = handlers
+        self.allow = ", ".join(handlers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        handler = self.handlers.get(request.method)
+        if handler is None:
+            response = Response("Method Not Allowed", status_code=405, headers={"Allow": self.allow})
+        else:
+            response = await handler(request)
+        await response(scope, receive, send)
+
+
+def _routes() -> list[Route]:
+    routes = [
+        Route("/v1/anonymous/session/{resource}", by_method(POST=masking.create_session)),
+        Route("/v1/voice", by_method(POST=voice_v1.send_voice_message)),
+        Route("/v1/voice/{reference_id}", by_method(GET=voice_v1.get_voice_call_status)),
+        Route("/v2/voice", by_method(POST=voice_v2.control_voice_call)),
+    ]
     # The VTS document writes the path without a trailing slash, the Plivo SDK with one: serve both.
-    routes = []
+    sessions = by_method(POST=vts.create_session, GET=vts.list_sessions)
+    session = by_method(GET=vts.get_session, POST=vts.update_session, DELETE=vts.delete_session)
     for suffix in ("/", ""):
-        routes += [
-            Route(VTS_SESSIONS + suffix, vts.create_session, methods=["POST"]),
-            Route(VTS_SESSIONS + suffix, vts.list_sessions, methods=["GET"]),
-            Route(VTS_SESSION + suffix, vts.get_session, methods=["GET"]),
-            Route(VTS_SESSION + suffix, vts.update_session, methods=["POST"]),
-            Route(VTS_SESSION + suffix, vts.delete_session, methods=["DELETE"]),
-        ]
+        routes += [Route(VTS_SESSIONS + suffix, sessions), Route(VTS_SESSION + suffix, session)]
     return routes
 
 
@@ -44,14 +70,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def create_app(config: MockConfig, spec: Spec | None = None) -> Starlette:
-    routes = [
-        Route("/v1/anonymous/session/{resource}", masking.create_session, methods=["POST"]),
-        Route("/v1/voice", voice_v1.send_voice_message, methods=["POST"]),
-        Route("/v1/voice/{reference_id}", voice_v1.get_voice_call_status, methods=["GET"]),
-        Route("/v2/voice", voice_v2.control_voice_call, methods=["POST"]),
-        *_vts_routes(),
-    ]
-    app = Starlette(routes=routes, exception_handlers={Exception: _unexpected})
+    app = Starlette(routes=_routes(), exception_handlers={Exception: _unexpected})
     app.router.redirect_slashes = False
     app.state.mock = MockState(config, spec or load_spec())
     return app

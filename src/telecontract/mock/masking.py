@@ -36,8 +36,8 @@ async def create_session(request: Request) -> Response:
         return _bad("Request body is not valid JSON")
     if not isinstance(body, dict):
         return _bad("Request body must be a JSON object")
-    validity = body.get("validity_period")
-    if "validity_period" in body and (type(validity) is not int or validity < 1):
+    validity = _whole_number(body.get("validity_period"))
+    if "validity_period" in body and (validity is None or validity < 1):
         return telesign_error(400, codes.BAD_VALIDITY, "validity_period must be an integer greater than 0")
     if invalid := validation_error(state, OPERATION_IDS[resource], "application/json", body):
         return _bad(f"Invalid value for {invalid.field}: {invalid.message}")
@@ -53,7 +53,7 @@ async def create_session(request: Request) -> Response:
         countries = (phone.country_of(first), phone.country_of(second))
     except phone.InvalidNumber as exc:
         return _bad(f"Invalid phone number: {exc}")
-    return _open_session(state, resource, (first, second), countries, validity)
+    return _open_session(state, resource, (first, second), countries, validity or 0)
 
 
 def _open_session(
@@ -112,6 +112,13 @@ def _allocate(
         if country != iso2 and (number := pool.allocate(lease, exclude=exclude, now=now)):
             return number, True
     return None, False
+
+
+def _whole_number(value: object) -> int | None:
+    """JSON has one number type: 500.0 is the integer 500, as JSON Schema says."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if value == int(value) else None
 
 
 def _release(lease: Lease) -> None:
