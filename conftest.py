@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from telecontract.contract.target import ENV_TARGET_URL, Target, open_target
 from telecontract.credentials import Credentials
@@ -46,3 +47,9 @@ def target(request: pytest.FixtureRequest, credentials: Credentials) -> Iterator
 def _skip_embedded_only_on_live_targets(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("embedded_only") and request.config.getoption("--target-url"):
         pytest.skip("needs the embedded mock (defect switch or carrier simulator), not a live target")
+
+
+# Hypothesis profiles: the default keeps the test run short, `deep` is `telecontract gate --deep`.
+settings.register_profile("default", max_examples=25, deadline=None)
+settings.register_profile("deep", max_examples=300, deadline=None)
+settings.load_profile(os.environ.get("TELECONTRACT_HYPOTHESIS_PROFILE", "default"))

@@ -1,19 +1,37 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import schemathesis
 
 from telecontract.client_auth import schemathesis_auth_provider
 from telecontract.contract import generation
+from telecontract.contract.summary import summary_for
 from telecontract.contract.target import Target
 from telecontract.spec import Spec
 
 
 @pytest.fixture(scope="session")
-def api_schema(spec: Spec, target: Target) -> schemathesis.BaseSchema:
+def api_schema(request: pytest.FixtureRequest, spec: Spec, target: Target) -> schemathesis.BaseSchema:
     schema = schemathesis.openapi.from_dict(spec.document)
     # The VTS path names the account; only the authenticated one may be used.
     schema.config.update(base_url=target.base_url, parameters={"auth_id": target.credentials.vts_auth_id})
     schema.auth(schemathesis_auth_provider(target.credentials), refresh_interval=None)
     generation.install(schema)
+    summary = summary_for(request.config)
+
+    @schema.hook
+    def after_validate(context: Any, case: schemathesis.Case, response: Any, results: list[Any]) -> None:
+        summary.record(case.operation.label, results)
+
     return schema
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    summary = summary_for(config)
+    if summary.operations:
+        terminalreporter.write_line(
+            f"contract: {len(summary.operations)} operations, {summary.cases} cases, "
+            f"{summary.checks} checks ({len(summary.check_names)} kinds), {summary.failed_checks} failed"
+        )

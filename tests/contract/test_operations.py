@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import schemathesis
-from hypothesis import settings
 
 from telecontract.client_auth import RequestsAuth
 from telecontract.contract.target import Target
@@ -12,6 +11,5 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None)
 def test_operation_conforms(case: schemathesis.Case, target: Target) -> None:
     case.call_and_validate(auth=RequestsAuth(target.credentials))

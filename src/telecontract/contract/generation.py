@@ -21,8 +21,16 @@ from telecontract import phone
 REGIONS = ("US", "GB", "RS", "DE", "FR", "IN", "BR", "JP", "NG", "AU")
 PATTERN = re.compile(r"^\+?[1-9][0-9]{6,14}$")
 # Where party numbers sit in request bodies, top level or under JSON-RPC `params`.
-PHONE_FIELDS = ("phone_number_1", "phone_number_2", "phone_number", "caller_id", "to", "caller_id_number",
-                "first_party", "second_party")
+PHONE_FIELDS = (
+    "phone_number_1",
+    "phone_number_2",
+    "phone_number",
+    "caller_id",
+    "to",
+    "caller_id_number",
+    "first_party",
+    "second_party",
+)
 PAIRS = (("phone_number_1", "phone_number_2"), ("first_party", "second_party"))
 
 
@@ -40,8 +48,9 @@ TEMPLATES = _templates()
 
 def possible_numbers() -> st.SearchStrategy[str]:
     """Digits of mobile numbers from several countries, varied in their last four digits."""
-    return st.builds(lambda template, tail: f"{template[:-4]}{tail:04d}", st.sampled_from(TEMPLATES),
-                     st.integers(0, 9999))
+    return st.builds(
+        lambda template, tail: f"{template[:-4]}{tail:04d}", st.sampled_from(TEMPLATES), st.integers(0, 9999)
+    )
 
 
 def _is_possible(value: str) -> bool:

@@ -26,7 +26,7 @@ VTS_SESSION = "/v1/Account/{auth_id}/Masking/Session/{session_uuid}"
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-class by_method:  # noqa: N801 - reads as a function at the call site
+class MethodDispatch:
     """One endpoint per path, so a 405 names every allowed method in `Allow`, as HTTP requires.
 
     An ASGI app rather than a function: Starlette restricts function endpoints to GET.
@@ -48,14 +48,14 @@ class by_method:  # noqa: N801 - reads as a function at the call site
 
 def _routes() -> list[Route]:
     routes = [
-        Route("/v1/anonymous/session/{resource}", by_method(POST=masking.create_session)),
-        Route("/v1/voice", by_method(POST=voice_v1.send_voice_message)),
-        Route("/v1/voice/{reference_id}", by_method(GET=voice_v1.get_voice_call_status)),
-        Route("/v2/voice", by_method(POST=voice_v2.control_voice_call)),
+        Route("/v1/anonymous/session/{resource}", MethodDispatch(POST=masking.create_session)),
+        Route("/v1/voice", MethodDispatch(POST=voice_v1.send_voice_message)),
+        Route("/v1/voice/{reference_id}", MethodDispatch(GET=voice_v1.get_voice_call_status)),
+        Route("/v2/voice", MethodDispatch(POST=voice_v2.control_voice_call)),
     ]
     # The VTS document writes the path without a trailing slash, the Plivo SDK with one: serve both.
-    sessions = by_method(POST=vts.create_session, GET=vts.list_sessions)
-    session = by_method(GET=vts.get_session, POST=vts.update_session, DELETE=vts.delete_session)
+    sessions = MethodDispatch(POST=vts.create_session, GET=vts.list_sessions)
+    session = MethodDispatch(GET=vts.get_session, POST=vts.update_session, DELETE=vts.delete_session)
     for suffix in ("/", ""):
         routes += [Route(VTS_SESSIONS + suffix, sessions), Route(VTS_SESSION + suffix, session)]
     return routes

@@ -76,9 +76,7 @@ def _open_session(
         masked.append(number)
         other_country |= foreign
     reference_id = uuid.uuid4().hex.upper()
-    state.masked_sessions[reference_id] = MaskedSession(
-        reference_id, resource, parties, (masked[0], masked[1]), lease
-    )
+    state.masked_sessions[reference_id] = MaskedSession(reference_id, resource, parties, (masked[0], masked[1]), lease)
     created = datetime.now(UTC)
     code = codes.SESSION_CREATED_OTHER_COUNTRY if other_country else codes.SESSION_CREATED
     description = (

@@ -27,9 +27,7 @@ def telesign_status(code: int, description: str) -> dict[str, Any]:
     return {"code": code, "description": description, "updated_on": iso_now()}
 
 
-def telesign_error(
-    http_status: int, code: int, description: str, *, reference_id: str | None = None
-) -> Response:
+def telesign_error(http_status: int, code: int, description: str, *, reference_id: str | None = None) -> Response:
     body = {
         "reference_id": reference_id,
         "status": telesign_status(code, description),

@@ -211,19 +211,18 @@ def _typed_query(request: Request, state: MockState) -> dict[str, Any] | Respons
     return query
 
 
+FILTERS = {
+    "first_party": lambda session, wanted: session["first_party"].lstrip("+") == wanted.lstrip("+"),
+    "second_party": lambda session, wanted: session["second_party"].lstrip("+") == wanted.lstrip("+"),
+    "virtual_number": lambda session, wanted: session["virtual_number"].lstrip("+") == wanted.lstrip("+"),
+    "status": lambda session, wanted: session["status"] == wanted,
+    "created_time__gte": lambda session, wanted: session["created_time"] >= wanted,
+    "created_time__lte": lambda session, wanted: session["created_time"] <= wanted,
+}
+
+
 def _matches(session: dict[str, Any], query: dict[str, Any]) -> bool:
-    for name, wanted in query.items():
-        if name in ("first_party", "second_party", "virtual_number"):
-            if session[name].lstrip("+") != wanted.lstrip("+"):
-                return False
-        elif name == "status":
-            if session["status"] != wanted:
-                return False
-        elif name == "created_time__gte" and session["created_time"] < wanted:
-            return False
-        elif name == "created_time__lte" and session["created_time"] > wanted:
-            return False
-    return True
+    return all(FILTERS[name](session, wanted) for name, wanted in query.items() if name in FILTERS)
 
 
 def _page_url(request: Request, limit: int, offset: int) -> str:

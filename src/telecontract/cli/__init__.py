@@ -1,0 +1,39 @@
+"""`telecontract`: one command over the mock, the contract gate, load runs and drift checks."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from telecontract.cli.gate import gate
+from telecontract.cli.mock import mock
+from telecontract.errors import TelecontractError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="telecontract")
+def cli() -> None:
+    """Contract tests, load tests and drift detection for telephony APIs."""
+
+
+cli.add_command(gate)
+cli.add_command(mock)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except TelecontractError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except SystemExit:
+        raise
+    else:
+        sys.exit(0)

@@ -1,0 +1,111 @@
+"""`telecontract gate`: run the contract suite against a target and give a verdict."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+import pytest
+from rich.console import Console
+from rich.table import Table
+
+from telecontract.contract.summary import RunSummary, summary_for
+from telecontract.contract.target import ENV_TARGET_URL, check_url
+from telecontract.errors import UsageError
+
+
+def find_suite(explicit: Path | None) -> Path:
+    """The contract suite: --suite, else tests/contract under the working directory or the checkout."""
+    if explicit is not None:
+        if not explicit.is_dir():
+            raise UsageError(f"Contract suite folder not found: {explicit}", hint="Pass --suite PATH/tests/contract.")
+        return explicit
+    candidates = [Path.cwd() / "tests" / "contract", Path(__file__).resolve().parents[3] / "tests" / "contract"]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise UsageError(
+        "Cannot find the contract suite (tests/contract).",
+        hint="Run from the telecontract checkout, or pass --suite PATH.",
+    )
+
+
+class _Collect:
+    """A pytest plugin that hands the run's summary back to the CLI."""
+
+    def __init__(self) -> None:
+        self.summary = RunSummary()
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.summary = summary_for(config)
+
+
+@click.command()
+@click.option(
+    "--target-url",
+    envvar=ENV_TARGET_URL,
+    default=None,
+    help=f"Server under test (env {ENV_TARGET_URL}); default: the embedded mock.",
+)
+@click.option("--seed", type=int, default=None, help="Hypothesis seed, for a reproducible run.")
+@click.option("--deep", is_flag=True, help="Many more generated cases per operation (slower).")
+@click.option(
+    "--junit-xml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a JUnit XML report here.",
+)
+@click.option("--suite", type=click.Path(path_type=Path), default=None, help="Contract suite folder.")
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def gate(
+    target_url: str | None,
+    seed: int | None,
+    deep: bool,
+    junit_xml: Path | None,
+    suite: Path | None,
+    pytest_args: tuple[str, ...],
+) -> None:
+    """Run the contract suite; exit 1 on any violation, 2 on a usage error.
+
+    Credentials for a --target-url come from TELECONTRACT_TELESIGN_CUSTOMER_ID,
+    TELECONTRACT_TELESIGN_API_KEY, TELECONTRACT_VTS_AUTH_ID and TELECONTRACT_VTS_AUTH_TOKEN.
+    Extra arguments after `--` go to pytest.
+    """
+    args = [str(find_suite(suite)), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    if target_url:
+        args.append(f"--target-url={check_url(target_url)}")
+    elif ENV_TARGET_URL in os.environ:
+        os.environ.pop(ENV_TARGET_URL)
+    if seed is not None:
+        args.append(f"--hypothesis-seed={seed}")
+    if deep:
+        args.append("--hypothesis-profile=deep")
+    if junit_xml:
+        args.append(f"--junit-xml={junit_xml}")
+    args += pytest_args
+    collect = _Collect()
+    exit_code = pytest.main(args, plugins=[collect])
+    _report(collect.summary, int(exit_code), target_url or "embedded mock")
+    raise SystemExit(0 if exit_code == 0 and collect.summary.cases else 1 if exit_code in (0, 1) else 2)
+
+
+def _report(summary: RunSummary, exit_code: int, target: str) -> None:
+    console = Console()
+    table = Table(title=f"Contract gate against {target}")
+    table.add_column("operation", no_wrap=True)
+    for column in ("cases", "checks", "failed checks"):
+        table.add_column(column, justify="right")
+    for label, tally in sorted(summary.operations.items()):
+        table.add_row(label, str(tally.cases), str(tally.checks), str(tally.failed_checks))
+    table.add_row("total", str(summary.cases), str(summary.checks), str(summary.failed_checks), style="bold")
+    console.print(table)
+    console.print(f"check kinds: {', '.join(sorted(summary.check_names)) or 'none'}")
+    if exit_code == 0 and summary.cases:
+        console.print("[bold green]PASS[/]: the target honours the contract.")
+    elif exit_code == 0:
+        console.print("[bold red]FAIL[/]: no case was run, so nothing was checked.")
+    elif exit_code == 1:
+        console.print("[bold red]FAIL[/]: the target broke the contract (details above).")
+    else:
+        console.print(f"[bold red]ERROR[/]: the suite could not run (pytest exit code {exit_code}).")

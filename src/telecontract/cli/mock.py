@@ -1,0 +1,77 @@
+"""`telecontract mock`: serve the reference mock provider."""
+
+from __future__ import annotations
+
+import socket
+
+import click
+import uvicorn
+
+from telecontract.credentials import Credentials
+from telecontract.errors import UsageError
+from telecontract.mock import MockConfig, create_app
+from telecontract.mock.defects import DEFECTS
+
+
+def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    width = max(len(name) for name in DEFECTS)
+    for name, defect in sorted(DEFECTS.items()):
+        click.echo(f"{name:<{width}}  {defect.description}")
+    ctx.exit(0)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free).")
+@click.option(
+    "--defect",
+    "defects",
+    multiple=True,
+    type=click.Choice(sorted(DEFECTS)),
+    help="Break the contract on purpose (repeatable); see --list-defects.",
+)
+@click.option(
+    "--time-scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.0, min_open=True),
+    help="Multiply provider-side delays (call progress, callback retries, expiry); 0.001 makes 10 s 10 ms.",
+)
+@click.option("--voice-event-url", default=None, help="Customer event URL for Voice v2 calls.")
+@click.option(
+    "--list-defects",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_list_defects,
+    help="List the defect catalogue and exit.",
+)
+def mock(host: str, port: int, defects: tuple[str, ...], time_scale: float, voice_event_url: str | None) -> None:
+    """Serve the reference mock provider (TeleSign and VTS paths on one port).
+
+    Accounts come from TELECONTRACT_TELESIGN_CUSTOMER_ID, TELECONTRACT_TELESIGN_API_KEY,
+    TELECONTRACT_VTS_AUTH_ID and TELECONTRACT_VTS_AUTH_TOKEN (defaults: the embedded mock's).
+    """
+    config = MockConfig(
+        credentials=Credentials.from_env(),
+        time_scale=time_scale,
+        defects=frozenset(defects),
+        voice_event_url=voice_event_url,
+    )
+    app = create_app(config)
+    # Bind first, so the printed URL is the real one even with --port 0.
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise UsageError(f"Cannot listen on {host}:{port}: {exc.strerror}.", hint="Pick another --port.") from None
+    bound_port = sock.getsockname()[1]
+    display_host = f"[{host}]" if ":" in host else host
+    click.echo(f"telecontract mock listening on http://{display_host}:{bound_port}")
+    if defects:
+        click.echo(f"defects on: {', '.join(sorted(defects))}")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    server.run(sockets=[sock])

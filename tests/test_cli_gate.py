@@ -1,0 +1,41 @@
+"""`telecontract gate` end to end, as a user runs it: a verdict and an exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from telecontract.credentials import Credentials
+from telecontract.mock import MockConfig, create_app
+from telecontract.server import serve_in_thread
+
+GATE = [sys.executable, "-c", "from telecontract.cli import main; main()", "gate"]
+
+
+def run_gate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*GATE, *args], capture_output=True, text=True, timeout=600)
+
+
+def test_gate_passes_on_the_embedded_mock() -> None:
+    result = run_gate("--seed", "1")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "PASS" in result.stdout
+    assert "POST /v1/anonymous/session/sms_voice" in result.stdout
+
+
+@pytest.mark.embedded_only
+def test_gate_fails_on_a_target_that_ignores_auth() -> None:
+    config = MockConfig(credentials=Credentials.from_env(), defects=frozenset({"auth_ignored"}))
+    with serve_in_thread(create_app(config)) as url:
+        result = run_gate("--seed", "1", "--target-url", url)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "FAIL" in result.stdout
+    assert "ignored_auth" in result.stdout or "Authentication declared but not enforced" in result.stdout
+
+
+def test_gate_refuses_a_malformed_target_url() -> None:
+    result = run_gate("--target-url", "localhost:8080")
+    assert result.returncode == 2
+    assert "must start with http:// or https://" in result.stderr
