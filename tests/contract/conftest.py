@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -14,7 +15,8 @@ from telecontract.spec import Spec
 
 @pytest.fixture(scope="session")
 def api_schema(request: pytest.FixtureRequest, spec: Spec, target: Target) -> schemathesis.BaseSchema:
-    schema = schemathesis.openapi.from_dict(spec.document)
+    # A copy: schemathesis rewrites the document it is given, and the spec is shared.
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(spec.document))
     # The VTS path names the account; only the authenticated one may be used.
     schema.config.update(base_url=target.base_url, parameters={"auth_id": target.credentials.vts_auth_id})
     schema.auth(schemathesis_auth_provider(target.credentials), refresh_interval=None)
