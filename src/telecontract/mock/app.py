@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -11,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from telecontract.mock import masking, voice_v1, voice_v2, vts
+from telecontract.mock import carrier, masking, voice_v1, voice_v2, vts
 from telecontract.mock.config import MockConfig
 from telecontract.mock.responses import telesign_error, vts_error
 from telecontract.mock.state import MockState
@@ -52,6 +53,8 @@ def _routes() -> list[Route]:
         Route("/v1/voice", MethodDispatch(POST=voice_v1.send_voice_message)),
         Route("/v1/voice/{reference_id}", MethodDispatch(GET=voice_v1.get_voice_call_status)),
         Route("/v2/voice", MethodDispatch(POST=voice_v2.control_voice_call)),
+        Route("/_sim/sms", MethodDispatch(POST=carrier.send_sms)),
+        Route("/_sim/call", MethodDispatch(POST=carrier.place_call)),
     ]
     # The VTS document writes the path without a trailing slash, the Plivo SDK with one: serve both.
     sessions = MethodDispatch(POST=vts.create_session, GET=vts.list_sessions)
@@ -70,7 +73,18 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def create_app(config: MockConfig, spec: Spec | None = None) -> Starlette:
-    app = Starlette(routes=_routes(), exception_handlers={Exception: _unexpected})
+    state = MockState(config, spec or load_spec())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        # Stop call progress and pending callbacks with the server, and close their client.
+        for task in list(state.tasks):
+            task.cancel()
+        if state.http is not None:
+            await state.http.aclose()
+
+    app = Starlette(routes=_routes(), exception_handlers={Exception: _unexpected}, lifespan=lifespan)
     app.router.redirect_slashes = False
-    app.state.mock = MockState(config, spec or load_spec())
+    app.state.mock = state
     return app

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
+
+import httpx
 
 from telecontract.auth import NonceCache
 from telecontract.mock.config import MockConfig
@@ -45,7 +48,9 @@ class DialCall:
     max_call_duration: int
     created_at: float
     live: bool = True
+    answered_at: float | None = None
     events: list[str] = field(default_factory=list)
+    queued: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -69,6 +74,10 @@ class MockState:
         self.voice_calls: dict[str, VoiceCall] = {}
         self.dial_calls: dict[str, DialCall] = {}
         self.vts_sessions: dict[str, VtsSession] = {}
+        # Background work (call progress, callbacks) and the client it sends with.
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.http: httpx.AsyncClient | None = None
+        self.dropped_callbacks = 0
 
     def scaled(self, seconds: float) -> float:
         """A provider-side delay in real seconds."""

@@ -10,6 +10,7 @@ Outcomes are chosen by test numbers, the way providers publish magic numbers:
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -20,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from telecontract import phone
-from telecontract.mock import codes
+from telecontract.mock import callbacks, codes
 from telecontract.mock.requests import media_type, parse_form, telesign_refusal, validation_error
 from telecontract.mock.responses import JSON, telesign_error, telesign_status
 from telecontract.mock.state import MockState, VoiceCall
@@ -77,7 +78,7 @@ async def send_voice_message(request: Request) -> Response:
     else:
         completes_at, http_status = now + state.scaled(CALL_SECONDS), 201
         body["status"] = telesign_status(codes.CALL_IN_PROGRESS, codes.VOICE_DESCRIPTIONS[codes.CALL_IN_PROGRESS])
-    state.voice_calls[reference_id] = VoiceCall(
+    call = state.voice_calls[reference_id] = VoiceCall(
         reference_id=reference_id,
         phone_number=form["phone_number"],
         voice=voice,
@@ -88,7 +89,22 @@ async def send_voice_message(request: Request) -> Response:
         callback_url=form.get("callback_url"),
         external_id=form.get("external_id"),
     )
+    if call.callback_url:
+        callbacks.spawn(state, _call_back_when_done(state, call, call.callback_url))
     return JSON(body, status_code=http_status)
+
+
+async def _call_back_when_done(state: MockState, call: VoiceCall, url: str) -> None:
+    """The transaction callback, sent once the call has its final status."""
+    await asyncio.sleep(max(0.0, call.completes_at - time.time()))
+    payload = call_status(call, time.time())
+    payload.pop("external_id")
+    if not payload["voice"]:
+        payload.pop("voice")
+    if state.config.has("callback_off_schema"):
+        payload.pop("status")
+    body = callbacks.encode(payload)
+    await callbacks.deliver(state, url, body, callbacks.telesign_headers(state, body))
 
 
 async def get_voice_call_status(request: Request) -> Response:

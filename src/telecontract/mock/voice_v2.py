@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from telecontract import phone
+from telecontract.mock import call_flow, callbacks
 from telecontract.mock.requests import media_type, parse_json, telesign_refusal, validation_error
 from telecontract.mock.responses import JSON, voice_rpc_error
 from telecontract.mock.state import DialCall, MockState
@@ -60,13 +61,14 @@ def _dial(state: MockState, params: dict[str, Any]) -> Response:
     reference_id = uuid.uuid4().hex.upper()
     if params["to"] in BLOCKED_NUMBERS:
         return JSON({"reference_id": reference_id, "status": "blocked"}, status_code=200)
-    state.dial_calls[reference_id] = DialCall(
+    call = state.dial_calls[reference_id] = DialCall(
         reference_id=reference_id,
         to=params["to"],
         caller_id_number=params["caller_id_number"],
         max_call_duration=params.get("max_call_duration", 14400),
         created_at=time.time(),
     )
+    callbacks.spawn(state, call_flow.run(state, call))
     return JSON({"reference_id": reference_id, "status": "dial_accepted"}, status_code=202)
 
 
@@ -77,4 +79,7 @@ def _act(state: MockState, method: str, params: dict[str, Any]) -> Response:
         return JSON({"reference_id": params["reference_id"], "status": "call_not_found"}, status_code=404)
     if method == "hangup":
         call.live = False
+    else:
+        params = {k: v for k, v in params.items() if k != "reference_id"}
+        call.queued.append({"jsonrpc": "2.0", "method": method, "params": params})
     return JSON({"reference_id": reference_id, "status": "action_accepted"}, status_code=202)

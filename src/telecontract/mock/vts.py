@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 import uuid
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from telecontract import phone
+from telecontract.mock import callbacks
 from telecontract.mock.pools import Lease
 from telecontract.mock.requests import Invalid, media_type, parse_json, validation_error, vts_refusal
 from telecontract.mock.responses import JSON, vts_error
@@ -117,7 +119,34 @@ async def create_session(request: Request) -> Response:
     fields |= {"virtual_number": virtual_number, "first_party": "+" + first, "second_party": "+" + second}
     session = VtsSession(uuid.uuid4().hex, fields, lease, now)
     state.vts_sessions[session.session_uuid] = session
+    if fields["callback_url"] and fields["session_expiry"]:
+        callbacks.spawn(state, _call_back_on_expiry(state, session))
     return JSON(render(session, now) | {"message": "Session created"})
+
+
+async def _call_back_on_expiry(state: MockState, session: VtsSession) -> None:
+    # An update may push the expiry out: wait until the lease really ends.
+    while (remaining := session.lease.expires_at - time.time()) > 0:
+        await asyncio.sleep(remaining)
+    if not session.lease.released:
+        await _call_back(state, session, "session_expired")
+
+
+async def _call_back(state: MockState, session: VtsSession, event: str) -> None:
+    url = session.fields["callback_url"]
+    payload: dict[str, Any] = {
+        "session_uuid": session.session_uuid,
+        "event": event,
+        "virtual_number": session.fields["virtual_number"],
+        "first_party": session.fields["first_party"],
+        "second_party": session.fields["second_party"],
+        "status": "expired",
+        "timestamp": _timestamp(time.time()),
+    }
+    if state.config.has("callback_off_schema"):
+        del payload["timestamp"]
+    body = callbacks.encode(payload)
+    await callbacks.deliver(state, url, body, callbacks.vts_headers(state, url, body))
 
 
 def _find(request: Request, state: MockState) -> VtsSession | Response:
@@ -164,6 +193,8 @@ async def delete_session(request: Request) -> Response:
         return session
     session.lease.released = True
     del state.vts_sessions[session.session_uuid]
+    if session.fields["callback_url"]:
+        callbacks.spawn(state, _call_back(state, session, "session_deleted"))
     return Response(status_code=204)
 
 

@@ -1,0 +1,128 @@
+"""How a Voice v2 call unfolds after `dial`: events to the customer, actions back, until hangup.
+
+    dial_completed -> [action -> play_completed | speak_completed]* -> call_completed
+
+Each event is POSTed (signed) to the customer event URL; the body of the customer's answer is the
+next action (`play`, `speak`, `hangup`); an empty or invalid answer hangs up. Actions posted to
+/v2/voice for the call are queued and run before the next event's answer is asked for.
+The call ends at `max_call_duration` whatever the customer answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import orjson
+
+from telecontract.mock import callbacks
+from telecontract.mock.state import DialCall, MockState
+
+logger = logging.getLogger("telecontract.mock.voice")
+
+RING_SECONDS = 2.0  # dial to answer
+ACTION_SECONDS = 3.0  # one play or speak, digits included
+OUTCOMES = {"15550000101": "no_answer", "15550000106": "failed", "15550000107": "busy"}
+PRESSED_DIGIT = re.compile(r"^155500002\d(\d)$")
+
+
+def _iso(at: float | None) -> str | None:
+    return None if at is None else datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def simulated_digits(call: DialCall, collect: dict[str, Any] | None) -> str | None:
+    """What the callee "presses": digit D for 1555000020D, else 1; none unless asked."""
+    if not collect:
+        return None
+    match = PRESSED_DIGIT.match(call.to)
+    return (match.group(1) if match else "1")[: collect.get("max", 1)]
+
+
+async def _post_event(state: MockState, call: DialCall, event: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    """Send one event; the customer's answer if it is a valid action, else None."""
+    call.events.append(event)
+    url = state.config.voice_event_url
+    if url is None:
+        return None
+    body = callbacks.encode({"event": event, "reference_id": call.reference_id, "data": data})
+    try:
+        response = await callbacks.client(state).post(
+            url, content=body, headers=callbacks.telesign_headers(state, body)
+        )
+    except httpx.HTTPError as exc:
+        logger.info("event %s for %s not delivered: %s", event, call.reference_id, type(exc).__name__)
+        return None
+    if not response.content.strip():
+        return None
+    try:
+        action = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
+    schema = state.spec.response_schema("receiveVoiceEvent", "200")
+    return action if state.spec.validator(schema).is_valid(action) else None
+
+
+async def run(state: MockState, call: DialCall) -> None:
+    await asyncio.sleep(state.scaled(RING_SECONDS))
+    outcome = OUTCOMES.get(call.to, "answered") if call.live else "cancelled"
+    parties = {"to": call.to, "from": call.caller_id_number}
+    action = await _post_event(state, call, "dial_completed", parties | {"status": outcome})
+    final = outcome if outcome != "answered" else "completed"
+    if outcome == "answered":
+        call.answered_at = time.time()
+        deadline = call.answered_at + state.scaled(call.max_call_duration)
+        final, pending = await _converse(state, call, action, deadline)
+        if pending is not None and state.config.has("v2_events_out_of_order"):
+            await _complete(state, call, final)
+            await _post_event(state, call, *pending)
+            return
+        if pending is not None:
+            await _post_event(state, call, *pending)
+    await _complete(state, call, final)
+
+
+async def _converse(
+    state: MockState, call: DialCall, action: dict[str, Any] | None, deadline: float
+) -> tuple[str, tuple[str, dict[str, Any]] | None]:
+    """Run actions until hangup; returns the final status and the last event not yet sent."""
+    while True:
+        if call.queued:
+            action = call.queued.pop(0)
+        if not call.live or action is None or action["method"] == "hangup":
+            return "completed", None
+        seconds = min(state.scaled(ACTION_SECONDS), max(0.0, deadline - time.time()))
+        await asyncio.sleep(seconds)
+        if time.time() >= deadline:
+            return "max_duration_reached", None
+        params = action.get("params", {})
+        data: dict[str, Any] = {"status": "completed"}
+        if (digits := simulated_digits(call, params.get("collect_digits"))) is not None:
+            data["collected_digits"] = digits
+        event = "play_completed" if action["method"] == "play" else "speak_completed"
+        if state.config.has("v2_events_out_of_order"):
+            return "completed", (event, data)
+        action = await _post_event(state, call, event, data)
+
+
+async def _complete(state: MockState, call: DialCall, status: str) -> None:
+    call.live = False
+    now = time.time()
+    duration = int((now - call.answered_at) / state.config.time_scale) if call.answered_at else 0
+    await _post_event(
+        state,
+        call,
+        "call_completed",
+        {
+            "status": status,
+            "direction": "outbound",
+            "duration": duration,
+            "created_on": _iso(call.created_at),
+            "answered_on": _iso(call.answered_at),
+            "completed_on": _iso(now),
+        },
+    )

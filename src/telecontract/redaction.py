@@ -1,0 +1,41 @@
+"""Redaction for everything that leaves the process: logs, reports, recorded traffic.
+
+Secrets (auth headers, signatures, API keys, tokens) are replaced whole; phone numbers keep only
+enough digits to tell them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from telecontract.phone import redact_number
+
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "x-vts-signature-v3",
+        "x-vts-signature-v3-nonce",
+        "x-ts-nonce",
+        "cookie",
+        "set-cookie",
+        "proxy-authorization",
+    }
+)
+REDACTED = "[REDACTED]"
+# A run of 7 to 15 digits, optionally after a +, not inside a longer alphanumeric token
+# (so 32-hex reference ids and uuids survive).
+PHONE_NUMBER = re.compile(r"(?<![0-9A-Za-z])\+?[1-9][0-9]{6,14}(?![0-9A-Za-z])")
+
+
+def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {name: REDACTED if name.lower() in SECRET_HEADERS else value for name, value in items}
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Phone numbers masked, and every known secret value replaced."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return PHONE_NUMBER.sub(lambda m: ("+" if m.group().startswith("+") else "") + redact_number(m.group()), text)

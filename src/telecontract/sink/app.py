@@ -1,0 +1,118 @@
+"""The callback receiver: verify, validate against the spec's webhooks, store durably, then answer.
+
+Routes are the spec's webhook names: POST /voiceTransactionCallback, /voiceEvent,
+/maskingTransactionStatus, /vtsSessionCallback. GET /_sink/stats summarises what arrived.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from telecontract import auth
+from telecontract.credentials import Credentials
+from telecontract.redaction import redact_headers
+from telecontract.sink.store import DeliveryStore
+from telecontract.spec import Spec, load_spec
+
+VoiceScript = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+def play_then_hang_up(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The documents' flow: answer dial_completed with play + collect_digits, then hang up."""
+    if event.get("event") == "dial_completed" and event.get("data", {}).get("status") == "answered":
+        return {
+            "jsonrpc": "2.0",
+            "method": "play",
+            "params": {
+                "url": "https://url-pointing-to-audio-file.com",
+                "collect_digits": {"max": 5, "timeout": 10000, "inter_digit_timeout": 3000, "terminators": "*"},
+            },
+        }
+    if event.get("event") in ("play_completed", "speak_completed"):
+        return {"jsonrpc": "2.0", "method": "hangup", "params": {}}
+    return None
+
+
+@dataclass(slots=True)
+class SinkConfig:
+    credentials: Credentials
+    database: Path
+    # Answer 503 to the first N attempts of each delivery, so the sender has to retry.
+    fail_first: int = 0
+    voice_script: VoiceScript = play_then_hang_up
+    attempts: Counter[str] = field(default_factory=Counter)
+
+
+def _verify_signature(webhook: str, request: Request, body: bytes, config: SinkConfig) -> bool:
+    headers = request.headers
+    if webhook == "vtsSessionCallback":
+        return auth.verify_vts_callback(
+            auth_token=config.credentials.vts_auth_token,
+            url=str(request.url),
+            nonce=headers.get("x-vts-signature-v3-nonce", ""),
+            body=body,
+            signature=headers.get("x-vts-signature-v3", ""),
+        )
+    keys = {config.credentials.telesign_customer_id: config.credentials.telesign_api_key}
+    return auth.verify_telesign_callback(authorization=headers.get("authorization", ""), api_keys=keys, body=body)
+
+
+def _schema_errors(spec: Spec, webhook: str, body: bytes) -> list[str]:
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return ["body is not JSON"]
+    schema = spec.request_schema(spec.webhooks()[webhook].operation_id, "application/json")
+    return [
+        f"{'/'.join(map(str, e.instance_path)) or '(root)'}: {e.message}"
+        for e in spec.validator(schema).iter_errors(payload)
+    ]
+
+
+def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
+    spec = spec or load_spec()
+    store = DeliveryStore(config.database)
+    webhooks = set(spec.webhooks())
+
+    async def receive(request: Request) -> Response:
+        webhook = request.path_params["webhook"]
+        if webhook not in webhooks:
+            return Response(f"unknown webhook {webhook!r}", status_code=404)
+        body = await request.body()
+        key = hashlib.sha256(body).hexdigest()
+        config.attempts[key] += 1
+        answer = 503 if config.attempts[key] <= config.fail_first else 200
+        signature_ok = _verify_signature(webhook, request, body, config)
+        errors = _schema_errors(spec, webhook, body)
+        headers = orjson.dumps(redact_headers(request.headers.items())).decode()
+        row = (webhook, key, time.time(), answer, signature_ok, orjson.dumps(errors).decode(), headers, body)
+        await store.add(row)  # on disk before we answer
+        if answer != 200:
+            return Response(status_code=answer)
+        if webhook == "voiceEvent" and not errors:
+            action = config.voice_script(orjson.loads(body))
+            if action is not None:
+                return Response(orjson.dumps(action), media_type="application/json")
+        return Response(status_code=200)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = Starlette(routes=[Route("/{webhook}", receive, methods=["POST"])], lifespan=lifespan)
+    app.state.store = store
+    return app
