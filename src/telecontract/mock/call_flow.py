@@ -113,6 +113,7 @@ async def _complete(state: MockState, call: DialCall, status: str) -> None:
     call.live = False
     now = time.time()
     duration = int((now - call.answered_at) / state.config.time_scale) if call.answered_at else 0
+    duration = min(duration, call.max_call_duration)  # the provider cuts the call at the limit
     await _post_event(
         state,
         call,

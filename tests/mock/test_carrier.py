@@ -1,0 +1,58 @@
+"""The carrier simulator: masked numbers route between the parties, and stop when sessions end."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+RIDER, DRIVER = "15555551212", "15558675309"
+
+
+def session(mock, validity: int = 500, resource: str = "sms_voice") -> dict:
+    return mock.client.post(
+        f"/v1/anonymous/session/{resource}",
+        json={"phone_number_1": RIDER, "phone_number_2": DRIVER, "validity_period": validity},
+    ).json()["session_data"]
+
+
+def sms(mock, sender: str, to: str) -> httpx.Response:
+    return httpx.post(f"{mock.url}/_sim/sms", json={"from": sender, "to": to, "text": "on my way"})
+
+
+def test_a_party_reaches_the_other_and_sees_only_a_masked_number(mock) -> None:
+    data = session(mock)
+    rider_masked, driver_masked = data["phone_number_1"]["masked_id"], data["phone_number_2"]["masked_id"]
+    routed = sms(mock, RIDER, driver_masked).json()
+    assert routed == {"routed": True, "deliver_to": DRIVER, "shown_sender": rider_masked, "session": routed["session"]}
+    assert sms(mock, DRIVER, rider_masked).json()["deliver_to"] == RIDER
+
+
+def test_strangers_and_expired_sessions_do_not_route(mock) -> None:
+    data = session(mock, validity=10)
+    driver_masked = data["phone_number_2"]["masked_id"]
+    assert sms(mock, "15555550000", driver_masked).status_code == 404
+    time.sleep(0.05)
+    refused = sms(mock, RIDER, driver_masked)
+    assert refused.status_code == 404 and refused.json()["routed"] is False
+
+
+def test_calls_route_only_through_voice_sessions(mock) -> None:
+    data = session(mock, resource="sms")
+    call = httpx.post(f"{mock.url}/_sim/call", json={"from": RIDER, "to": data["phone_number_2"]["masked_id"]})
+    assert call.status_code == 404
+
+
+def test_vts_virtual_number_routes_both_ways(mock, credentials) -> None:
+    created = mock.client.post(
+        f"/v1/Account/{credentials.vts_auth_id}/Masking/Session/",
+        json={"first_party": "+14155552345", "second_party": "+12165554567"},
+    ).json()
+    virtual = created["virtual_number"]
+    call = httpx.post(f"{mock.url}/_sim/call", json={"from": "+14155552345", "to": virtual}).json()
+    assert call["deliver_to"] == "12165554567" and call["shown_sender"] == virtual.lstrip("+")
+
+
+def test_malformed_simulator_requests_are_400(mock) -> None:
+    assert httpx.post(f"{mock.url}/_sim/sms", content=b"{").status_code == 400
+    assert httpx.post(f"{mock.url}/_sim/sms", json={"from": 1}).status_code == 400
