@@ -1,21 +1,33 @@
-"""Root fixtures: which target the suite talks to.
+"""Root fixtures: which target the suite talks to, and the callback sink it reports to.
 
-By default an embedded mock is started on a free loopback port for the session. With
-`--target-url URL` (or $TELECONTRACT_TARGET_URL) the same tests run against that server with the
-credentials from the TELECONTRACT_* variables.
+By default an embedded mock is started on a free loopback port for the session, with its Voice v2
+events going to an embedded callback sink. With `--target-url URL` (or $TELECONTRACT_TARGET_URL)
+the same tests run against that server with the credentials from the TELECONTRACT_* variables.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
+from telecontract.contract.failures import RuleViolation
+from telecontract.contract.summary import summary_for
 from telecontract.contract.target import ENV_TARGET_URL, Target, open_target
 from telecontract.credentials import Credentials
+from telecontract.server import serve_in_thread
+from telecontract.sink import SinkConfig, create_sink
 from telecontract.spec import Spec, load_spec
+
+# Hypothesis profiles: the default keeps the test run short, `deep` is `telecontract gate --deep`.
+settings.register_profile("default", max_examples=25, deadline=None)
+settings.register_profile("deep", max_examples=300, deadline=None)
+settings.load_profile(os.environ.get("TELECONTRACT_HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,6 +37,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get(ENV_TARGET_URL),
         help="Base URL of the server under test (default: an embedded mock on 127.0.0.1).",
     )
+    group.addoption(
+        "--defect",
+        action="append",
+        default=[],
+        help="Switch a defect on in the embedded mock (repeatable); see `telecontract mock --list-defects`.",
+    )
+
+
+@dataclass(frozen=True)
+class Sink:
+    url: str
+    database: Path
 
 
 @pytest.fixture(scope="session")
@@ -38,18 +62,36 @@ def credentials() -> Credentials:
 
 
 @pytest.fixture(scope="session")
-def target(request: pytest.FixtureRequest, credentials: Credentials) -> Iterator[Target]:
-    with open_target(request.config.getoption("--target-url"), credentials) as opened:
+def callback_sink(credentials: Credentials, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sink]:
+    database = tmp_path_factory.mktemp("sink") / "deliveries.sqlite3"
+    with serve_in_thread(create_sink(SinkConfig(credentials=credentials, database=database))) as url:
+        yield Sink(url, database)
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest, credentials: Credentials, callback_sink: Sink) -> Iterator[Target]:
+    url = request.config.getoption("--target-url")
+    defects = frozenset(request.config.getoption("--defect"))
+    if url and defects:
+        raise pytest.UsageError("--defect only applies to the embedded mock, not to --target-url.")
+    with open_target(url, credentials, defects=defects, voice_event_url=f"{callback_sink.url}/voiceEvent") as opened:
         yield opened
 
 
 @pytest.fixture(autouse=True)
-def _skip_embedded_only_on_live_targets(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("embedded_only") and request.config.getoption("--target-url"):
+def _skip_what_a_live_target_cannot_do(request: pytest.FixtureRequest) -> None:
+    if not request.config.getoption("--target-url"):
+        return
+    if request.node.get_closest_marker("embedded_only"):
         pytest.skip("needs the embedded mock (defect switch or carrier simulator), not a live target")
+    if request.node.get_closest_marker("callbacks"):
+        pytest.skip("needs a target that can reach the local callback sink on 127.0.0.1")
 
 
-# Hypothesis profiles: the default keeps the test run short, `deep` is `telecontract gate --deep`.
-settings.register_profile("default", max_examples=25, deadline=None)
-settings.register_profile("deep", max_examples=300, deadline=None)
-settings.load_profile(os.environ.get("TELECONTRACT_HYPOTHESIS_PROFILE", "default"))
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    report = yield
+    # Tests that assert a rule raise RuleViolation; tally it like a failed schemathesis check.
+    if call.excinfo is not None and isinstance(call.excinfo.value, RuleViolation):
+        summary_for(item.config).failed_rules[call.excinfo.value.rule] += 1
+    return report

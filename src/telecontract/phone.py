@@ -38,7 +38,7 @@ def country_of(digits: str) -> Country:
     region = phonenumbers.region_code_for_number(number)
     if not region or region == "ZZ":
         region = phonenumbers.region_code_for_country_code(number.country_code)
-    if not region or region == "ZZ":
+    if not region or region in ("ZZ", "001"):  # 001: non-geographic codes (+800, +883, ...)
         raise InvalidNumber(f"no country has calling code {number.country_code}")
     return _country(str(number.country_code), region)
 

@@ -8,24 +8,29 @@ import schemathesis
 
 from telecontract.client_auth import schemathesis_auth_provider
 from telecontract.contract import generation
+from telecontract.contract.checks import DomainRules
 from telecontract.contract.summary import summary_for
 from telecontract.contract.target import Target
 from telecontract.spec import Spec
 
 
 @pytest.fixture(scope="session")
+def domain_rules(target: Target) -> DomainRules:
+    return DomainRules(time_scale=target.time_scale)
+
+
+@pytest.fixture(scope="session")
 def api_schema(request: pytest.FixtureRequest, spec: Spec, target: Target) -> schemathesis.BaseSchema:
     # A copy: schemathesis rewrites the document it is given, and the spec is shared.
     schema = schemathesis.openapi.from_dict(copy.deepcopy(spec.document))
-    # The VTS path names the account; only the authenticated one may be used.
-    schema.config.update(base_url=target.base_url, parameters={"auth_id": target.credentials.vts_auth_id})
-    schema.auth(schemathesis_auth_provider(target.credentials), refresh_interval=None)
-    generation.install(schema)
+    schema.config.update(base_url=target.base_url)
+    schema.auth(refresh_interval=None)(schemathesis_auth_provider(target.credentials))
+    generation.install(schema, vts_auth_id=target.credentials.vts_auth_id)
     summary = summary_for(request.config)
 
     @schema.hook
     def after_validate(context: Any, case: schemathesis.Case, response: Any, results: list[Any]) -> None:
-        summary.record(case.operation.label, results)
+        summary.record(case.operation.label, response.status_code, results)
 
     return schema
 
@@ -37,3 +42,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             f"contract: {len(summary.operations)} operations, {summary.cases} cases, "
             f"{summary.checks} checks ({len(summary.check_names)} kinds), {summary.failed_checks} failed"
         )
+    if summary.never_succeeded():
+        terminalreporter.write_line(f"never answered 2xx: {', '.join(summary.never_succeeded())}")
+    if summary.failed_rules:
+        rules = ", ".join(f"{rule} x{count}" for rule, count in sorted(summary.failed_rules.items()))
+        terminalreporter.write_line(f"failed rules: {rules}")

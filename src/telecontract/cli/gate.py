@@ -87,7 +87,8 @@ def gate(
     collect = _Collect()
     exit_code = pytest.main(args, plugins=[collect])
     _report(collect.summary, int(exit_code), target_url or "embedded mock")
-    raise SystemExit(0 if exit_code == 0 and collect.summary.cases else 1 if exit_code in (0, 1) else 2)
+    passed = exit_code == 0 and collect.summary.cases and not collect.summary.never_succeeded()
+    raise SystemExit(0 if passed else 1 if exit_code in (0, 1) else 2)
 
 
 def _report(summary: RunSummary, exit_code: int, target: str) -> None:
@@ -101,7 +102,13 @@ def _report(summary: RunSummary, exit_code: int, target: str) -> None:
     table.add_row("total", str(summary.cases), str(summary.checks), str(summary.failed_checks), style="bold")
     console.print(table)
     console.print(f"check kinds: {', '.join(sorted(summary.check_names)) or 'none'}")
-    if exit_code == 0 and summary.cases:
+    if summary.failed_rules:
+        rules = ", ".join(f"{rule} ({count})" for rule, count in sorted(summary.failed_rules.items()))
+        console.print(f"failed rules: {rules}")
+    unproven = summary.never_succeeded()
+    if exit_code == 0 and unproven:
+        console.print(f"[bold red]FAIL[/]: never answered 2xx, so the happy path went unchecked: {', '.join(unproven)}")
+    elif exit_code == 0 and summary.cases:
         console.print("[bold green]PASS[/]: the target honours the contract.")
     elif exit_code == 0:
         console.print("[bold red]FAIL[/]: no case was run, so nothing was checked.")

@@ -54,8 +54,9 @@ def possible_numbers() -> st.SearchStrategy[str]:
 
 
 def _is_possible(value: str) -> bool:
+    """What a provider accepts as a party: a possible number of some country."""
     try:
-        phone.parse(value)
+        phone.country_of(value)
     except phone.InvalidNumber:
         return False
     return True
@@ -85,6 +86,15 @@ def realistic_parties(context: schemathesis.HookContext, body: Any) -> st.Search
     return _realistic(body)
 
 
-def install(schema: schemathesis.BaseSchema) -> None:
+def install(schema: schemathesis.BaseSchema, *, vts_auth_id: str) -> None:
     """Register the generation hooks on one schema (not globally)."""
     schema.hook("flatmap_body")(realistic_parties)
+
+    # The VTS path names the account; any other than the authenticated one is (rightly) a 403.
+    # Config-level `parameters` do not reach stateful runs, so this is a hook.
+    def own_account(context: schemathesis.HookContext, path_parameters: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(path_parameters, dict) and "auth_id" in path_parameters:
+            return {**path_parameters, "auth_id": vts_auth_id}
+        return path_parameters
+
+    schema.hook("map_path_parameters")(own_account)

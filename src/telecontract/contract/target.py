@@ -18,6 +18,8 @@ class Target:
     credentials: Credentials
     # True when the target is our own mock, so the carrier simulator and defects are available.
     embedded: bool
+    # Provider-side delays are multiplied by this (the embedded mock runs fast; live targets at 1).
+    time_scale: float = 1.0
 
 
 def check_url(url: str) -> str:
@@ -31,15 +33,28 @@ def check_url(url: str) -> str:
 
 @contextmanager
 def open_target(
-    url: str | None, credentials: Credentials, *, defects: frozenset[str] = frozenset(), time_scale: float = 0.001
+    url: str | None,
+    credentials: Credentials,
+    *,
+    defects: frozenset[str] = frozenset(),
+    time_scale: float = 0.001,
+    voice_event_url: str | None = None,
 ) -> Iterator[Target]:
     """The target at `url`, or an embedded mock started for the duration of the block."""
     if url:
         yield Target(check_url(url), credentials, embedded=False)
         return
     from telecontract.mock import MockConfig, create_app
+    from telecontract.mock.defects import DEFECTS
     from telecontract.server import serve_in_thread
 
-    app = create_app(MockConfig(credentials=credentials, defects=defects, time_scale=time_scale))
-    with serve_in_thread(app) as base_url:
-        yield Target(base_url, credentials, embedded=True)
+    unknown = defects - DEFECTS.keys()
+    if unknown:
+        raise UsageError(
+            f"Unknown defect(s): {', '.join(sorted(unknown))}.", hint="See telecontract mock --list-defects."
+        )
+    config = MockConfig(
+        credentials=credentials, defects=defects, time_scale=time_scale, voice_event_url=voice_event_url
+    )
+    with serve_in_thread(create_app(config)) as base_url:
+        yield Target(base_url, credentials, embedded=True, time_scale=time_scale)

@@ -75,12 +75,21 @@ def _open_session(
             return telesign_error(400, codes.NO_MASKED_ID, "No masked id available")
         masked.append(number)
         other_country |= foreign
+    if state.config.has("masked_id_reused"):  # the first two numbers, whoever holds them
+        masked = [
+            n for n in pools[countries[0].iso2 if countries[0].iso2 in pools else "US"].numbers[:3] if n not in parties
+        ][:2]
     reference_id = uuid.uuid4().hex.upper()
     state.masked_sessions[reference_id] = MaskedSession(reference_id, resource, parties, (masked[0], masked[1]), lease)
     created = datetime.now(UTC)
     code = codes.SESSION_CREATED_OTHER_COUNTRY if other_country else codes.SESSION_CREATED
     description = (
         "Session created with a masked id from another country" if other_country else "Session successfully created"
+    )
+    end_on = (
+        created + timedelta(minutes=validity)
+        if state.config.has("session_end_on_wrong")
+        else created + timedelta(seconds=validity)
     )
     body: dict[str, Any] = {
         "reference_id": reference_id,
@@ -91,12 +100,26 @@ def _open_session(
             "phone_number_1": _party(parties[0], countries[0], masked[0]),
             "phone_number_2": _party(parties[1], countries[1], masked[1]),
             "resource": resource,
-            "session_end_on": (created + timedelta(seconds=validity)).strftime("%Y-%m-%d %H:%M:%S.%f"),
+            "session_end_on": end_on.strftime("%Y-%m-%d %H:%M:%S.%f"),
             "validity": validity,
         },
         "status": telesign_status(code, description) | {"updated_on": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
     }
+    _apply_defects(state, body)
+    if state.config.has("masking_text_content_type"):
+        return JSON(body, media_type="text/plain")
     return JSON(body)
+
+
+def _apply_defects(state: MockState, body: dict[str, Any]) -> None:
+    data = body["session_data"]
+    if state.config.has("masking_missing_field"):
+        del data["phone_number_2"]["country_name"]
+    if state.config.has("masked_id_is_real_number"):
+        data["phone_number_1"]["masked_id"] = data["phone_number_1"]["complete_phone_number"]
+    if state.config.has("country_fields_wrong"):
+        for party in (data["phone_number_1"], data["phone_number_2"]):
+            party.update(country_code="1", country_iso2="US", country_iso3="USA", country_name="United States")
 
 
 def _allocate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,10 @@ class JSON(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        try:
+            return orjson.dumps(content)
+        except TypeError:  # integers beyond 64 bits, which a client may legally send back to us
+            return json.dumps(content, separators=(",", ":")).encode()
 
 
 def iso_now() -> str:
@@ -27,7 +31,11 @@ def telesign_status(code: int, description: str) -> dict[str, Any]:
     return {"code": code, "description": description, "updated_on": iso_now()}
 
 
-def telesign_error(http_status: int, code: int, description: str, *, reference_id: str | None = None) -> Response:
+def telesign_error(
+    http_status: int, code: int, description: str, *, reference_id: str | None = None, wrong_shape: bool = False
+) -> Response:
+    if wrong_shape:  # the error_body_wrong_shape defect
+        return JSON({"error": description}, status_code=http_status)
     body = {
         "reference_id": reference_id,
         "status": telesign_status(code, description),

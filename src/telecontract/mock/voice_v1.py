@@ -59,15 +59,15 @@ async def send_voice_message(request: Request) -> Response:
     if refusal := await telesign_refusal(request, state, raw):
         return refusal
     if media_type(request) != FORM:
-        return _bad(f"Content-Type must be {FORM}, not {media_type(request) or 'missing'}")
+        return _bad(state, f"Content-Type must be {FORM}, not {media_type(request) or 'missing'}")
     try:
         form = parse_form(raw)
     except (UnicodeDecodeError, ValueError):
-        return _bad("Request body is not a valid form encoding")
+        return _bad(state, "Request body is not a valid form encoding")
     if invalid := validation_error(state, "sendVoiceMessage", FORM, form):
-        return _bad(f"Invalid value for {invalid.field}: {invalid.message}")
+        return _bad(state, f"Invalid value for {invalid.field}: {invalid.message}")
     final_code, digit = outcome(form["phone_number"])
-    reference_id = uuid.uuid4().hex.upper()
+    reference_id = "0" * 32 if state.config.has("reference_id_reused") else uuid.uuid4().hex.upper()
     voice = form.get("voice", DEFAULT_VOICE)
     body: dict[str, Any] = {"reference_id": reference_id, "external_id": form.get("external_id"), "voice": voice}
     now = time.time()
@@ -78,6 +78,10 @@ async def send_voice_message(request: Request) -> Response:
     else:
         completes_at, http_status = now + state.scaled(CALL_SECONDS), 201
         body["status"] = telesign_status(codes.CALL_IN_PROGRESS, codes.VOICE_DESCRIPTIONS[codes.CALL_IN_PROGRESS])
+        if state.config.has("voice_in_progress_as_200"):
+            http_status = 200
+        if state.config.has("voice_status_code_as_string"):
+            body["status"]["code"] = str(codes.CALL_IN_PROGRESS)
     call = state.voice_calls[reference_id] = VoiceCall(
         reference_id=reference_id,
         phone_number=form["phone_number"],
@@ -134,5 +138,6 @@ def call_status(call: VoiceCall, now: float) -> dict[str, Any]:
     return body
 
 
-def _bad(description: str) -> Response:
-    return telesign_error(400, codes.INVALID_PARAMETER, description)
+def _bad(state: MockState, description: str) -> Response:
+    wrong_shape = state.config.has("error_body_wrong_shape")
+    return telesign_error(400, codes.INVALID_PARAMETER, description, wrong_shape=wrong_shape)

@@ -85,6 +85,8 @@ async def _json_body(request: Request, state: MockState, operation_id: str) -> d
     try:
         body = parse_json(await request.body())
     except ValueError:
+        if state.config.has("server_error_on_bad_json"):
+            return vts_error(500, "Internal error")
         return vts_error(400, "Request body is not valid JSON")
     if invalid := validation_error(state, operation_id, "application/json", body):
         return _invalid(invalid)
@@ -163,7 +165,10 @@ async def get_session(request: Request) -> Response:
     session = _find(request, state)
     if isinstance(session, Response):
         return session
-    return JSON(render(session, time.time()))
+    body = render(session, time.time())
+    if state.config.has("vts_get_swaps_parties"):
+        body["first_party"], body["second_party"] = body["second_party"], body["first_party"]
+    return JSON(body)
 
 
 async def update_session(request: Request) -> Response:
