@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from telecontract import phone
 
 REGIONS = ("US", "GB", "RS", "DE", "FR", "IN", "BR", "JP", "NG", "AU")
-PATTERN = re.compile(r"^\+?[1-9][0-9]{6,14}$")
+PATTERN = re.compile(r"\+?[1-9][0-9]{6,14}")
+AUTH_ID = re.compile(r"[A-Za-z0-9]{1,64}")
 # Where party numbers sit in request bodies, top level or under JSON-RPC `params`.
 PHONE_FIELDS = (
     "phone_number_1",
@@ -70,7 +71,7 @@ def _realistic(draw: st.DrawFn, body: dict[str, Any]) -> dict[str, Any]:
         fields = body["params"] = dict(body["params"])
     for name in PHONE_FIELDS:
         value = fields.get(name)
-        if isinstance(value, str) and PATTERN.match(value) and not _is_possible(value):
+        if isinstance(value, str) and PATTERN.fullmatch(value) and not _is_possible(value):
             fields[name] = ("+" if value.startswith("+") else "") + draw(possible_numbers())
     for first, second in PAIRS:
         a, b = fields.get(first), fields.get(second)
@@ -93,7 +94,8 @@ def install(schema: schemathesis.BaseSchema, *, vts_auth_id: str) -> None:
     # The VTS path names the account; any other than the authenticated one is (rightly) a 403.
     # Config-level `parameters` do not reach stateful runs, so this is a hook.
     def own_account(context: schemathesis.HookContext, path_parameters: dict[str, Any]) -> dict[str, Any]:
-        if isinstance(path_parameters, dict) and "auth_id" in path_parameters:
+        value = path_parameters.get("auth_id") if isinstance(path_parameters, dict) else None
+        if isinstance(value, str) and AUTH_ID.fullmatch(value):  # leave deliberately invalid ids alone
             return {**path_parameters, "auth_id": vts_auth_id}
         return path_parameters
 

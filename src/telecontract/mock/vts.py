@@ -231,9 +231,11 @@ def _typed_query(request: Request, state: MockState) -> dict[str, Any] | Respons
     parameters = [spec.resolve(p) for p in spec.operation("listVtsMaskingSessions").definition["parameters"]]
     properties = {p["name"]: p["schema"] for p in parameters if p["in"] == "query"}
     query: dict[str, Any] = {}
-    for name, value in request.query_params.items():
+    for name, value in request.query_params.multi_items():
         if name not in properties:
-            continue
+            return vts_error(400, {name: "unknown query parameter"})
+        if name in query:
+            return vts_error(400, {name: "given more than once"})
         if spec.resolve(properties[name]).get("type") == "integer":
             try:
                 query[name] = int(value)
@@ -247,18 +249,31 @@ def _typed_query(request: Request, state: MockState) -> dict[str, Any] | Respons
     return query
 
 
-FILTERS = {
-    "first_party": lambda session, wanted: session["first_party"].lstrip("+") == wanted.lstrip("+"),
-    "second_party": lambda session, wanted: session["second_party"].lstrip("+") == wanted.lstrip("+"),
-    "virtual_number": lambda session, wanted: session["virtual_number"].lstrip("+") == wanted.lstrip("+"),
-    "status": lambda session, wanted: session["status"] == wanted,
-    "created_time__gte": lambda session, wanted: session["created_time"] >= wanted,
-    "created_time__lte": lambda session, wanted: session["created_time"] <= wanted,
+COMPARE = {
+    "": lambda have, want: have == want,
+    "__lt": lambda have, want: have < want,
+    "__lte": lambda have, want: have <= want,
+    "__gt": lambda have, want: have > want,
+    "__gte": lambda have, want: have >= want,
 }
 
 
 def _matches(session: dict[str, Any], query: dict[str, Any]) -> bool:
-    return all(FILTERS[name](session, wanted) for name, wanted in query.items() if name in FILTERS)
+    for name, wanted in query.items():
+        if name in ("first_party", "second_party", "virtual_number"):
+            if session[name].lstrip("+") != wanted.lstrip("+"):
+                return False
+        elif name == "status":
+            if session["status"] != wanted:
+                return False
+        elif name == "subaccount":
+            return False  # the mock's account has no subaccounts
+        else:
+            field, _, op = name.partition("__")
+            have = int(session["total_call_billed_duration"]) if field == "duration" else session[field]
+            if have is None or not COMPARE["__" + op if op else ""](have, wanted):
+                return False
+    return True
 
 
 def _page_url(request: Request, limit: int, offset: int) -> str:
