@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 
-from telecontract.client_auth import schemathesis_auth_provider
+from telecontract.client_auth import HttpxAuth, schemathesis_auth_provider
 from telecontract.contract import generation
 from telecontract.contract.checks import DomainRules
 from telecontract.contract.summary import summary_for
@@ -47,3 +49,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if summary.failed_rules:
         rules = ", ".join(f"{rule} x{count}" for rule, count in sorted(summary.failed_rules.items()))
         terminalreporter.write_line(f"failed rules: {rules}")
+
+
+@pytest.fixture
+def client(target: Target) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=target.base_url, auth=HttpxAuth(target.credentials), timeout=30) as opened:
+        yield opened

@@ -1,7 +1,8 @@
 """The callback receiver: verify, validate against the spec's webhooks, store durably, then answer.
 
 Routes are the spec's webhook names: POST /voiceTransactionCallback, /voiceEvent,
-/maskingTransactionStatus, /vtsSessionCallback. GET /_sink/stats summarises what arrived.
+/maskingTransactionStatus, /vtsSessionCallback. `?fail_first=N` on a callback URL makes the sink
+answer 503 to the first N attempts of each delivery to it, so the sender has to retry.
 """
 
 from __future__ import annotations
@@ -94,7 +95,12 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
         body = await request.body()
         key = hashlib.sha256(body).hexdigest()
         config.attempts[key] += 1
-        answer = 503 if config.attempts[key] <= config.fail_first else 200
+        # `?fail_first=N` in the callback URL overrides the sink-wide setting for that delivery.
+        try:
+            fail_first = int(request.query_params.get("fail_first", config.fail_first))
+        except ValueError:
+            fail_first = config.fail_first
+        answer = 503 if config.attempts[key] <= fail_first else 200
         signature_ok = _verify_signature(webhook, request, body, config)
         errors = _schema_errors(spec, webhook, body)
         headers = orjson.dumps(redact_headers(request.headers.items())).decode()

@@ -1,0 +1,102 @@
+"""Rules a schema cannot state and one response cannot show: auth, masked ids across sessions, routing."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from email.utils import formatdate
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from telecontract import auth
+from telecontract.contract.failures import RuleViolation
+from telecontract.contract.generation import possible_numbers
+from telecontract.contract.target import Target
+
+UNKNOWN_CALL = "/v1/voice/" + "AB" * 16
+
+
+def signed_get(target: Target, path: str, **overrides: str) -> dict[str, str]:
+    return auth.telesign_hmac_headers(
+        customer_id=overrides.pop("customer_id", target.credentials.telesign_customer_id),
+        api_key=overrides.pop("api_key", target.credentials.telesign_api_key),
+        method="GET",
+        resource=path,
+        **overrides,
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "headers"),
+    [
+        ("unsigned", lambda t: {}),
+        ("wrongly signed", lambda t: signed_get(t, UNKNOWN_CALL, api_key="d3Jvbmcta2V5")),
+        ("stale", lambda t: signed_get(t, UNKNOWN_CALL, date=formatdate(time.time() - 3600, usegmt=True))),
+        ("unknown customer", lambda t: signed_get(t, UNKNOWN_CALL, customer_id=str(uuid.uuid4()).upper())),
+    ],
+)
+def test_auth_is_enforced(target: Target, case: str, headers) -> None:
+    response = httpx.get(target.base_url + UNKNOWN_CALL, headers=headers(target))
+    if response.status_code != 401:
+        raise RuleViolation("auth_is_enforced", f"a {case} request was answered {response.status_code}, not 401")
+
+
+def test_replayed_request_is_refused(target: Target) -> None:
+    headers = signed_get(target, UNKNOWN_CALL)
+    first = httpx.get(target.base_url + UNKNOWN_CALL, headers=headers)
+    assert first.status_code == 404, first.text
+    replay = httpx.get(target.base_url + UNKNOWN_CALL, headers=headers)
+    if replay.status_code != 401:
+        raise RuleViolation("auth_is_enforced", f"a replayed nonce was answered {replay.status_code}, not 401")
+
+
+# The client fixture holds no per-example state, so sharing it across examples is safe.
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shared=possible_numbers(), others=st.lists(possible_numbers(), min_size=2, max_size=6, unique=True))
+def test_masked_id_serves_one_session_per_party(client, shared: str, others: list[str]) -> None:
+    """Sessions sharing a party never share a masked id, and none is a real number."""
+    others = [n for n in others if n != shared]
+    masked: list[str] = []
+    for other in others:
+        response = client.post(
+            "/v1/anonymous/session/sms_voice",
+            json={"phone_number_1": shared, "phone_number_2": other, "validity_period": 3600},
+        )
+        assert response.status_code == 200, response.text
+        data = response.json()["session_data"]
+        masked += [data["phone_number_1"]["masked_id"], data["phone_number_2"]["masked_id"]]
+    if len(set(masked)) != len(masked):
+        raise RuleViolation(
+            "masked_id_serves_one_session_per_party",
+            f"{len(masked) - len(set(masked))} masked ids serve two sessions of one party",
+        )
+    if set(masked) & {shared, *others}:
+        raise RuleViolation("masked_id_differs_from_real_number", "a masked id is a party's real number")
+
+
+def sms(target: Target, sender: str, to: str) -> httpx.Response:
+    return httpx.post(f"{target.base_url}/_sim/sms", json={"from": sender, "to": to, "text": "hello"})
+
+
+@pytest.mark.embedded_only
+def test_expired_session_stops_routing(client, target: Target) -> None:
+    rider, driver = "15555551212", "15558675309"
+    live = client.post(
+        "/v1/anonymous/session/sms", json={"phone_number_1": rider, "phone_number_2": driver, "validity_period": 3600}
+    ).json()["session_data"]
+    routed = sms(target, rider, live["phone_number_2"]["masked_id"])
+    assert routed.status_code == 200 and routed.json()["deliver_to"] == driver, routed.text
+    if routed.json()["shown_sender"] in (rider, driver):
+        raise RuleViolation("masked_id_differs_from_real_number", "the recipient sees a real number")
+
+    short = client.post(
+        "/v1/anonymous/session/sms",
+        json={"phone_number_1": "15555550100", "phone_number_2": "15555550101", "validity_period": 1},
+    ).json()
+    time.sleep(2 * target.time_scale + 0.05)
+    late = sms(target, "15555550100", short["session_data"]["phone_number_2"]["masked_id"])
+    if late.status_code != 404:
+        raise RuleViolation("expired_session_stops_routing", "a message through an expired session was routed")

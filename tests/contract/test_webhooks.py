@@ -1,0 +1,138 @@
+"""The callbacks a provider sends: signed, shaped as the spec's webhooks, retried on schedule, in order.
+
+No other tool tests this side of the contract: it needs a receiving server. Ours is
+`telecontract.sink`, which the target is pointed at through callback URLs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+import pytest
+
+from telecontract.contract.failures import RuleViolation
+from telecontract.contract.target import Target
+from telecontract.sink import Delivery, read_deliveries
+
+pytestmark = pytest.mark.callbacks
+RETRY_SCHEDULE = (10.0, 30.0)
+
+
+def deliveries_until(database, matches: Callable[[list[Delivery]], bool], timeout: float = 10.0) -> list[Delivery]:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = list(read_deliveries(database))
+        if matches(found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)
+
+
+def about(reference: str) -> Callable[[Delivery], bool]:
+    return lambda d: reference.encode() in d.body
+
+
+def assert_signed_and_conforming(deliveries: list[Delivery]) -> None:
+    for delivery in deliveries:
+        if not delivery.signature_ok:
+            raise RuleViolation(
+                "callback_signature_valid",
+                f"{delivery.webhook} delivery {delivery.id} is not signed with the account's key",
+            )
+        if delivery.schema_errors != "[]":
+            raise RuleViolation(
+                "webhook_payload_conformance", f"{delivery.webhook} payload breaks the spec: {delivery.schema_errors}"
+            )
+
+
+def place_call(client, callback_url: str) -> str:
+    response = client.post(
+        "/v1/voice",
+        data={
+            "phone_number": "15555551212",
+            "message": "Your code is 1234",
+            "message_type": "OTP",
+            "callback_url": callback_url,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["reference_id"]
+
+
+def test_voice_callback_is_signed_and_matches_the_spec(client, callback_sink) -> None:
+    reference_id = place_call(client, f"{callback_sink.url}/voiceTransactionCallback")
+    mine = [
+        d
+        for d in deliveries_until(callback_sink.database, lambda ds: any(map(about(reference_id), ds)))
+        if about(reference_id)(d)
+    ]
+    if not mine:
+        raise RuleViolation("callback_delivered", f"no callback arrived for call {reference_id}")
+    assert_signed_and_conforming(mine)
+    assert orjson.loads(mine[0].body)["status"]["code"] == 100
+
+
+def test_failed_callbacks_are_retried_after_10_then_30_seconds(client, callback_sink, target: Target) -> None:
+    reference_id = place_call(client, f"{callback_sink.url}/voiceTransactionCallback?fail_first=2")
+    wait = 3 * sum(RETRY_SCHEDULE) * target.time_scale + 5
+    attempts = [
+        d
+        for d in deliveries_until(
+            callback_sink.database, lambda ds: sum(map(about(reference_id), ds)) >= 3, timeout=wait
+        )
+        if about(reference_id)(d)
+    ]
+    if len(attempts) < 3:
+        raise RuleViolation("callback_retry_schedule", f"{len(attempts)} attempts arrived, 3 were due")
+    gaps = [(b.received_at - a.received_at) / target.time_scale for a, b in zip(attempts, attempts[1:3], strict=False)]
+    for gap, due in zip(gaps, RETRY_SCHEDULE, strict=True):
+        if not due * 0.8 <= gap <= due * 1.5:
+            raise RuleViolation(
+                "callback_retry_schedule", f"retries came after {gaps[0]:.1f} s and {gaps[1]:.1f} s, not 10 s and 30 s"
+            )
+    assert [a.answered for a in attempts[:3]] == [503, 503, 200]
+    assert_signed_and_conforming(attempts)
+
+
+def test_vts_session_callbacks_are_signed_and_match_the_spec(client, callback_sink, target: Target) -> None:
+    response = client.post(
+        f"/v1/Account/{target.credentials.vts_auth_id}/Masking/Session/",
+        json={
+            "first_party": "+14155552345",
+            "second_party": "+12165554567",
+            "session_expiry": 60,
+            "callback_url": f"{callback_sink.url}/vtsSessionCallback",
+        },
+    )
+    uuid = response.json()["session_uuid"]
+    mine = [
+        d
+        for d in deliveries_until(
+            callback_sink.database, lambda ds: any(map(about(uuid), ds)), timeout=60 * target.time_scale + 5
+        )
+        if about(uuid)(d)
+    ]
+    if not mine:
+        raise RuleViolation("callback_delivered", f"no callback arrived for session {uuid}")
+    assert_signed_and_conforming(mine)
+
+
+@pytest.mark.embedded_only  # a live provider posts events to the URL set in its portal, not ours
+def test_voice_v2_events_arrive_in_order(client, callback_sink) -> None:
+    dial = {"jsonrpc": "2.0", "method": "dial", "params": {"to": "15550000204", "caller_id_number": "15558675309"}}
+    reference_id = client.post("/v2/voice", json=dial).json()["reference_id"]
+
+    def completed(ds: list[Delivery]) -> bool:
+        return any(about(reference_id)(d) and b"call_completed" in d.body for d in ds)
+
+    events = [d for d in deliveries_until(callback_sink.database, completed) if about(reference_id)(d)]
+    assert_signed_and_conforming(events)
+    names: list[Any] = [orjson.loads(d.body)["event"] for d in events]
+    if names != ["dial_completed", "play_completed", "call_completed"]:
+        raise RuleViolation(
+            "v2_event_order",
+            f"events came as {' -> '.join(names)}; expected dial_completed -> play_completed -> call_completed",
+        )
+    assert orjson.loads(events[1].body)["data"]["collected_digits"] == "4"
