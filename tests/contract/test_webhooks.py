@@ -6,6 +6,7 @@ No other tool tests this side of the contract: it needs a receiving server. Ours
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -86,7 +87,7 @@ def test_failed_callbacks_are_retried_after_10_then_30_seconds(client, callback_
     ]
     if len(attempts) < 3:
         raise RuleViolation("callback_retry_schedule", f"{len(attempts)} attempts arrived, 3 were due")
-    gaps = [(b.received_at - a.received_at) / target.time_scale for a, b in zip(attempts, attempts[1:3], strict=False)]
+    gaps = [(b.received_at - a.received_at) / target.time_scale for a, b in itertools.pairwise(attempts[:3])]
     for gap, due in zip(gaps, RETRY_SCHEDULE, strict=True):
         if not due * 0.8 <= gap <= due * 1.5:
             raise RuleViolation(
