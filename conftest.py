@@ -43,6 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         help="Switch a defect on in the embedded mock (repeatable); see `telecontract mock --list-defects`.",
     )
+    group.addoption("--summary-json", default=None, help="Write the contract run summary (JSON) here.")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ def target(request: pytest.FixtureRequest, credentials: Credentials, callback_si
     defects = frozenset(request.config.getoption("--defect"))
     if url and defects:
         raise pytest.UsageError("--defect only applies to the embedded mock, not to --target-url.")
-    with open_target(url, credentials, defects=defects, voice_event_url=f"{callback_sink.url}/voiceEvent") as opened:
+    events = f"{callback_sink.url}/voiceEvent"
+    # 0.01: the retry schedule (10 s, 30 s) takes 0.4 s, with room for a loaded machine's jitter.
+    with open_target(url, credentials, defects=defects, voice_event_url=events, time_scale=0.01) as opened:
         yield opened
 
 

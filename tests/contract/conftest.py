@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -55,3 +57,21 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def client(target: Target) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=target.base_url, auth=HttpxAuth(target.credentials), timeout=30) as opened:
         yield opened
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    path = session.config.getoption("--summary-json")
+    if path:
+        summary = summary_for(session.config)
+        Path(path).write_text(
+            json.dumps(
+                {
+                    "exit_status": int(exitstatus),
+                    "cases": summary.cases,
+                    "checks": summary.checks,
+                    "failed_rules": dict(summary.failed_rules),
+                    "never_succeeded": summary.never_succeeded(),
+                },
+                indent=2,
+            )
+        )

@@ -27,4 +27,4 @@ def test_linked_operations_conform(
         def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
             super().validate_response(response, case, additional_checks=domain_rules.checks(), **kwargs)
 
-    Workflow.run(settings=settings(max_examples=30, stateful_step_count=6, deadline=None))
+    Workflow.run(settings=settings(max_examples=60, stateful_step_count=6, deadline=None))

@@ -10,9 +10,11 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
+from telecontract.contract import selftest
 from telecontract.contract.summary import RunSummary, summary_for
 from telecontract.contract.target import ENV_TARGET_URL, check_url
 from telecontract.errors import UsageError
+from telecontract.mock.defects import DEFECTS
 
 
 def find_suite(explicit: Path | None) -> Path:
@@ -57,6 +59,14 @@ class _Collect:
     help="Also write a JUnit XML report here.",
 )
 @click.option("--suite", type=click.Path(path_type=Path), default=None, help="Contract suite folder.")
+@click.option(
+    "--self-test",
+    is_flag=True,
+    help="Prove detection power: run the suite once per mock defect and on the faithful mock.",
+)
+@click.option(
+    "--seeds", default=5, show_default=True, type=click.IntRange(1, 100), help="With --self-test: faithful runs."
+)
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def gate(
     target_url: str | None,
@@ -64,6 +74,8 @@ def gate(
     deep: bool,
     junit_xml: Path | None,
     suite: Path | None,
+    self_test: bool,
+    seeds: int,
     pytest_args: tuple[str, ...],
 ) -> None:
     """Run the contract suite; exit 1 on any violation, 2 on a usage error.
@@ -72,6 +84,11 @@ def gate(
     TELECONTRACT_TELESIGN_API_KEY, TELECONTRACT_VTS_AUTH_ID and TELECONTRACT_VTS_AUTH_TOKEN.
     Extra arguments after `--` go to pytest.
     """
+    if self_test:
+        if target_url:
+            raise UsageError("--self-test runs against the embedded mock's defects; drop --target-url.")
+        _self_test(find_suite(suite), seeds)
+        return
     args = [str(find_suite(suite)), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
     if target_url:
         args.append(f"--target-url={check_url(target_url)}")
@@ -91,8 +108,14 @@ def gate(
     raise SystemExit(0 if passed else 1 if exit_code in (0, 1) else 2)
 
 
-def _report(summary: RunSummary, exit_code: int, target: str) -> None:
+def _console() -> Console:
     console = Console()
+    # CI logs are not terminals: give tables room instead of folding every cell.
+    return console if console.is_terminal else Console(width=150)
+
+
+def _report(summary: RunSummary, exit_code: int, target: str) -> None:
+    console = _console()
     table = Table(title=f"Contract gate against {target}")
     table.add_column("operation", no_wrap=True)
     for column in ("cases", "checks", "failed checks"):
@@ -116,3 +139,27 @@ def _report(summary: RunSummary, exit_code: int, target: str) -> None:
         console.print("[bold red]FAIL[/]: the target broke the contract (details above).")
     else:
         console.print(f"[bold red]ERROR[/]: the suite could not run (pytest exit code {exit_code}).")
+
+
+def _self_test(suite: Path, seeds: int) -> None:
+    runs = selftest.self_test(suite, seeds=range(1, seeds + 1))
+    console = _console()
+    table = Table(title="Detection power: suite against the mock, one defect at a time")
+    for column in ("run", "meant to be caught by", "rules that failed", "verdict"):
+        table.add_column(column, overflow="fold")
+    for run in runs:
+        intended = DEFECTS[run.defect].caught_by if run.defect else "(nothing: must pass)"
+        failed = ", ".join(sorted(run.failed_rules)) or "-"
+        verdict = "[green]ok[/]" if run.ok else "[bold red]MISSED[/]" if run.defect else "[bold red]CRIED WOLF[/]"
+        table.add_row(run.label, intended, failed, verdict)
+    console.print(table)
+    caught = sum(run.ok for run in runs if run.defect)
+    defects = sum(1 for run in runs if run.defect)
+    clean = sum(run.ok for run in runs if not run.defect)
+    console.print(
+        f"defects caught by their intended rule: {caught}/{defects}; faithful runs clean: {clean}/{len(runs) - defects}"
+    )
+    for run in runs:
+        if not run.ok:
+            console.print(f"--- {run.label} ---\n{run.output_tail}")
+    raise SystemExit(0 if all(run.ok for run in runs) else 1)

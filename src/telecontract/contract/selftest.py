@@ -1,0 +1,74 @@
+"""Detection power, proven: the suite against the mock once per defect, and against the faithful mock.
+
+Every defect must be caught by the rule meant to catch it; the faithful mock must pass under
+several seeds. Each run is a separate pytest process (schemathesis and hypothesis keep global
+state), two at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from telecontract.mock.defects import DEFECTS
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteRun:
+    label: str
+    defect: str | None
+    seed: int
+    exit_code: int
+    failed_rules: dict[str, int]
+    output_tail: str
+
+    @property
+    def caught_by_intended_rule(self) -> bool:
+        return self.defect is not None and DEFECTS[self.defect].caught_by in self.failed_rules
+
+    @property
+    def ok(self) -> bool:
+        if self.defect is None:
+            return self.exit_code == 0 and not self.failed_rules
+        return self.caught_by_intended_rule
+
+
+def run_suite(suite: Path, *, defect: str | None, seed: int) -> SuiteRun:
+    with tempfile.TemporaryDirectory() as scratch:
+        summary_path = Path(scratch) / "summary.json"
+        args = [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(suite),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            f"--hypothesis-seed={seed}",
+            f"--summary-json={summary_path}",
+        ]
+        if defect:
+            args.append(f"--defect={defect}")
+        completed = subprocess.run(args, capture_output=True, text=True, timeout=900)
+        summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    label = defect or f"faithful (seed {seed})"
+    return SuiteRun(
+        label, defect, seed, completed.returncode, summary.get("failed_rules", {}), completed.stdout[-2000:]
+    )
+
+
+def self_test(
+    suite: Path, *, defects: Iterable[str] | None = None, seeds: Iterable[int] = (1, 2, 3, 4, 5), workers: int = 2
+) -> list[SuiteRun]:
+    plan: list[tuple[str | None, int]] = [(None, seed) for seed in seeds]
+    plan += [(defect, 1) for defect in (DEFECTS if defects is None else defects)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda item: run_suite(suite, defect=item[0], seed=item[1]), plan))
