@@ -12,15 +12,15 @@ from telecontract.spec import Spec, load_spec
 BROKEN_BODIES = {"truncated JSON": b'{"phone_number_1": ', "not JSON": b"\xff\xfe<xml/>", "empty": b""}
 
 
-def json_operations(spec: Spec) -> list[tuple[str, str, str]]:
+def operations_with_a_body(spec: Spec) -> list[tuple[str, str, str, str]]:
     return [
-        (op.method.upper(), op.path, op.operation_id)
+        (op.method.upper(), op.path, op.operation_id, media_type)
         for op in spec.operations()
-        if "application/json" in spec.resolve(op.definition.get("requestBody", {})).get("content", {})
+        for media_type in spec.resolve(op.definition.get("requestBody", {})).get("content", {})
     ]
 
 
-@pytest.mark.parametrize(("method", "path", "operation_id"), json_operations(load_spec()), ids=lambda value: str(value))
+@pytest.mark.parametrize(("method", "path", "operation_id", "media_type"), operations_with_a_body(load_spec()), ids=str)
 @pytest.mark.parametrize("kind", sorted(BROKEN_BODIES))
 def test_malformed_body_is_a_documented_client_error(
     client: httpx.Client,
