@@ -32,10 +32,17 @@ def parse(digits: str) -> phonenumbers.PhoneNumber:
     return number
 
 
+@functools.lru_cache(maxsize=200_000)
 def country_of(digits: str) -> Country:
-    """The country a number belongs to; for shared calling codes, the exact region when known."""
+    """The country a number belongs to; for shared calling codes, the exact region when known.
+
+    Cached: parties recur (a driver takes many rides), and phonenumbers' region lookup for a
+    shared calling code such as +1 is the most expensive step of creating a masked session.
+    """
     number = parse(digits)
-    region = phonenumbers.region_code_for_number(number)
+    regions = phonenumbers.region_codes_for_country_code(number.country_code)
+    # One region per calling code is the common case, and needs no pattern matching.
+    region = regions[0] if len(regions) == 1 else phonenumbers.region_code_for_number(number)
     if not region or region == "ZZ":
         region = phonenumbers.region_code_for_country_code(number.country_code)
     if not region or region in ("ZZ", "001"):  # 001: non-geographic codes (+800, +883, ...)

@@ -111,6 +111,10 @@ class Spec:
         response = self.resolve(self.operation(operation_id).definition["responses"][status])
         return response["content"][media_type]["schema"]
 
+    @functools.cache  # noqa: B019 - one Spec per process, validators live as long as it
+    def request_validator(self, operation_id: str, media_type: str) -> jsonschema_rs.Validator:
+        return self.validator(self.request_schema(operation_id, media_type))
+
     def validator(self, schema: dict[str, Any]) -> jsonschema_rs.Validator:
         """A validator for a schema taken from this spec; its `$ref`s resolve against the spec."""
         key = repr(schema)

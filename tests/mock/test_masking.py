@@ -122,3 +122,12 @@ def test_parallel_creates_never_share_a_masked_id_within_a_party(mock, credentia
     assert all(r.status_code == 200 for r in responses)
     masked = [r.json()["session_data"][p]["masked_id"] for r in responses for p in ("phone_number_1", "phone_number_2")]
     assert len(set(masked)) == len(masked) == 400
+
+
+def test_long_finished_sessions_are_forgotten(mock) -> None:
+    reference_id = create(mock, validity=1).json()["reference_id"]
+    now = time.time()
+    mock.state.forget_old(now)
+    assert reference_id in mock.state.masked_sessions  # ended, but within the retention time
+    mock.state.forget_old(now + mock.state.scaled(25 * 3600))
+    assert reference_id not in mock.state.masked_sessions

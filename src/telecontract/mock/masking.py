@@ -80,6 +80,7 @@ def _open_session(
             n for n in pools[countries[0].iso2 if countries[0].iso2 in pools else "US"].numbers[:3] if n not in parties
         ][:2]
     reference_id = uuid.uuid4().hex.upper()
+    state.note_created(now)
     state.masked_sessions[reference_id] = MaskedSession(reference_id, resource, parties, (masked[0], masked[1]), lease)
     created = datetime.now(UTC)
     code = codes.SESSION_CREATED_OTHER_COUNTRY if other_country else codes.SESSION_CREATED

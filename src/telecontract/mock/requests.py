@@ -25,8 +25,10 @@ class Invalid:
 
 
 def validation_error(state: MockState, operation_id: str, media_type: str, body: Any) -> Invalid | None:
-    schema = state.spec.request_schema(operation_id, media_type)
-    for error in state.spec.validator(schema).iter_errors(body):
+    validator = state.spec.request_validator(operation_id, media_type)
+    if validator.is_valid(body):  # the fast path: no error objects built
+        return None
+    for error in validator.iter_errors(body):
         path = [str(p) for p in error.instance_path]
         field = ".".join(path) if path else _missing_field(error.message) or "body"
         return Invalid(field, error.message)

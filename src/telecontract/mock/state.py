@@ -13,6 +13,9 @@ from telecontract.mock.config import MockConfig
 from telecontract.mock.pools import Lease, NumberPool
 from telecontract.spec import Spec
 
+RETENTION_SECONDS = 24 * 3600  # provider time a finished session or call stays readable
+SWEEP_EVERY = 20_000  # creations between sweeps
+
 
 @dataclass(slots=True)
 class MaskedSession:
@@ -78,6 +81,22 @@ class MockState:
         self.tasks: set[asyncio.Task[Any]] = set()
         self.http: httpx.AsyncClient | None = None
         self.dropped_callbacks = 0
+        self._created = 0
+
+    def forget_old(self, now: float) -> None:
+        """Drop sessions and calls that ended more than RETENTION ago, so a long run stays flat in memory.
+
+        Like the provider, the mock then answers 404 for such a reference.
+        """
+        horizon = now - self.scaled(RETENTION_SECONDS)
+        self.masked_sessions = {k: s for k, s in self.masked_sessions.items() if s.lease.expires_at > horizon}
+        self.voice_calls = {k: c for k, c in self.voice_calls.items() if c.completes_at > horizon}
+        self.dial_calls = {k: c for k, c in self.dial_calls.items() if c.live or c.created_at > horizon}
+
+    def note_created(self, now: float) -> None:
+        self._created += 1
+        if self._created % SWEEP_EVERY == 0:
+            self.forget_old(now)
 
     def scaled(self, seconds: float) -> float:
         """A provider-side delay in real seconds."""

@@ -82,6 +82,7 @@ async def send_voice_message(request: Request) -> Response:
             http_status = 200
         if state.config.has("voice_status_code_as_string"):
             body["status"]["code"] = str(codes.CALL_IN_PROGRESS)
+    state.note_created(now)
     call = state.voice_calls[reference_id] = VoiceCall(
         reference_id=reference_id,
         phone_number=form["phone_number"],

@@ -1,0 +1,3 @@
+from telecontract.cli import main
+
+main()
