@@ -19,7 +19,7 @@ def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         return
     width = max(len(name) for name in DEFECTS)
     for name, defect in sorted(DEFECTS.items()):
-        click.echo(f"{name:<{width}}  {defect.description}")
+        click.echo(f"{name:<{width}}  {defect.description} (caught by {defect.caught_by})")
     ctx.exit(0)
 
 
