@@ -17,6 +17,7 @@ import pytest
 from hypothesis import settings
 
 from telecontract.contract.failures import RuleViolation
+from telecontract.contract.recording import recorder_for
 from telecontract.contract.summary import summary_for
 from telecontract.contract.target import ENV_TARGET_URL, Target, open_target
 from telecontract.credentials import Credentials
@@ -44,6 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Switch a defect on in the embedded mock (repeatable); see `telecontract mock --list-defects`.",
     )
     group.addoption("--summary-json", default=None, help="Write the contract run summary (JSON) here.")
+    group.addoption(
+        "--report-dir", default=None, help="Write summary.md, traffic.har and traffic.ndjson (redacted) here."
+    )
 
 
 @dataclass(frozen=True)
@@ -96,5 +100,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report = yield
     # Tests that assert a rule raise RuleViolation; tally it like a failed schemathesis check.
     if call.excinfo is not None and isinstance(call.excinfo.value, RuleViolation):
-        summary_for(item.config).failed_rules[call.excinfo.value.rule] += 1
+        violation = call.excinfo.value
+        summary_for(item.config).failed_rules[violation.rule] += 1
+        recorder_for(item.config).record_test_finding(item.nodeid, violation.rule, violation.message)
     return report

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ import schemathesis
 from telecontract.client_auth import HttpxAuth, schemathesis_auth_provider
 from telecontract.contract import generation
 from telecontract.contract.checks import DomainRules
+from telecontract.contract.recording import recorder_for
+from telecontract.contract.reports import markdown, traffic
 from telecontract.contract.summary import summary_for
 from telecontract.contract.target import Target
 from telecontract.spec import Spec
@@ -31,10 +34,12 @@ def api_schema(request: pytest.FixtureRequest, spec: Spec, target: Target) -> sc
     schema.auth(refresh_interval=None)(schemathesis_auth_provider(target.credentials))
     generation.install(schema, vts_auth_id=target.credentials.vts_auth_id)
     summary = summary_for(request.config)
+    recorder = recorder_for(request.config)
 
     @schema.hook
     def after_validate(context: Any, case: schemathesis.Case, response: Any, results: list[Any]) -> None:
         summary.record(case.operation.label, response.status_code, results)
+        recorder.record(case.operation.label, response, results, started=time.time() - response.elapsed)
 
     return schema
 
@@ -60,9 +65,12 @@ def client(target: Target) -> Iterator[httpx.Client]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    path = session.config.getoption("--summary-json")
+    config = session.config
+    if report_dir := config.getoption("--report-dir"):
+        write_reports(Path(report_dir), config)
+    path = config.getoption("--summary-json")
     if path:
-        summary = summary_for(session.config)
+        summary = summary_for(config)
         Path(path).write_text(
             json.dumps(
                 {
@@ -75,3 +83,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 indent=2,
             )
         )
+
+
+def write_reports(directory: Path, config: pytest.Config) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    summary, recorder = summary_for(config), recorder_for(config)
+    seed = config.getoption("hypothesis_seed", None)
+    target = config.getoption("--target-url") or "the embedded mock"
+    rerun = "telecontract gate" + (f" --seed {seed}" if seed is not None else " (add --seed N to make runs repeatable)")
+    if config.getoption("--target-url"):
+        rerun += f" --target-url {config.getoption('--target-url')}"
+    markdown.write(directory / "summary.md", summary, recorder, target=target, rerun=rerun)
+    traffic.write_ndjson(directory / "traffic.ndjson", recorder)
+    traffic.write_har(directory / "traffic.har", recorder)

@@ -58,6 +58,12 @@ class _Collect:
     default=None,
     help="Also write a JUnit XML report here.",
 )
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write junit.xml, summary.md, traffic.har and traffic.ndjson (all redacted) here.",
+)
 @click.option("--suite", type=click.Path(path_type=Path), default=None, help="Contract suite folder.")
 @click.option(
     "--self-test",
@@ -73,6 +79,7 @@ def gate(
     seed: int | None,
     deep: bool,
     junit_xml: Path | None,
+    report_dir: Path | None,
     suite: Path | None,
     self_test: bool,
     seeds: int,
@@ -98,6 +105,9 @@ def gate(
         args.append(f"--hypothesis-seed={seed}")
     if deep:
         args.append("--hypothesis-profile=deep")
+    if report_dir:
+        args.append(f"--report-dir={report_dir}")
+        junit_xml = junit_xml or report_dir / "junit.xml"
     if junit_xml:
         args.append(f"--junit-xml={junit_xml}")
     args += pytest_args

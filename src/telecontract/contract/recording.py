@@ -1,0 +1,132 @@
+"""Every exchange of a contract run, redacted as it is recorded, with the rules it broke.
+
+Reports (Markdown, HAR, NDJSON) are written from this record; nothing unredacted is kept.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from telecontract.credentials import (
+    ENV_TELESIGN_API_KEY,
+    ENV_TELESIGN_CUSTOMER_ID,
+    ENV_VTS_AUTH_ID,
+    ENV_VTS_AUTH_TOKEN,
+    Credentials,
+)
+from telecontract.redaction import redact_headers, redact_text
+
+MAX_BODY = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    message: str
+
+
+@dataclass(slots=True)
+class Exchange:
+    operation: str
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    status: int
+    response_headers: dict[str, str]
+    response_body: str
+    elapsed_ms: float
+    started: float
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "operation": self.operation,
+            "request": {
+                "method": self.method,
+                "url": self.url,
+                "headers": self.request_headers,
+                "body": self.request_body,
+            },
+            "response": {"status": self.status, "headers": self.response_headers, "body": self.response_body},
+            "elapsed_ms": round(self.elapsed_ms, 3),
+            "started": self.started,
+            "findings": [{"rule": f.rule, "message": f.message} for f in self.findings],
+        }
+
+    def curl(self) -> str:
+        """A curl command for the request, with credentials taken from the environment."""
+        path = urlsplit(self.url).path
+        if path.startswith("/v1/Account/"):
+            user = f"${ENV_VTS_AUTH_ID}:${ENV_VTS_AUTH_TOKEN}"
+        else:
+            user = f"${ENV_TELESIGN_CUSTOMER_ID}:${ENV_TELESIGN_API_KEY}"
+        parts = ["curl", "-X", self.method, "-u", f'"{user}"']
+        content_type = self.request_headers.get("Content-Type") or self.request_headers.get("content-type")
+        if content_type:
+            parts += ["-H", shlex.quote(f"Content-Type: {content_type}")]
+        if self.request_body:
+            parts += ["--data-raw", shlex.quote(self.request_body)]
+        parts.append(shlex.quote(self.url))
+        return " ".join(parts)
+
+
+def _text(content: bytes | str | None, secrets: tuple[str, ...]) -> str:
+    if content is None:
+        return ""
+    text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
+    return redact_text(text[:MAX_BODY], secrets)
+
+
+@dataclass
+class Recorder:
+    secrets: tuple[str, ...] = ()
+    exchanges: list[Exchange] = field(default_factory=list)
+    # Failures raised by our own tests (no single exchange): (test id, rule, message).
+    test_findings: list[tuple[str, Finding]] = field(default_factory=list)
+
+    def record(self, operation: str, response: Any, results: list[Any], started: float) -> None:
+        """`response` is a schemathesis Response; `results` its CheckResults."""
+        request = response.request
+        findings = [Finding(result.name, _one_line(result.failure)) for result in results if result.failure is not None]
+        headers = {k: ", ".join(v) if isinstance(v, list) else v for k, v in response.headers.items()}
+        self.exchanges.append(
+            Exchange(
+                operation=operation,
+                method=request.method or "",
+                url=redact_text(request.url or "", self.secrets),
+                request_headers=redact_headers(dict(request.headers)),
+                request_body=_text(request.body, self.secrets),
+                status=response.status_code,
+                response_headers=redact_headers(headers),
+                response_body=_text(response.content, self.secrets),
+                elapsed_ms=response.elapsed * 1000,
+                started=started,
+                findings=findings,
+            )
+        )
+
+    def record_test_finding(self, test_id: str, rule: str, message: str) -> None:
+        self.test_findings.append((test_id, Finding(rule, redact_text(message, self.secrets))))
+
+
+def _one_line(failure: Any) -> str:
+    title = getattr(failure, "title", "") or type(failure).__name__
+    message = getattr(failure, "message", "") or str(failure)
+    first = next((line.strip() for line in message.splitlines() if line.strip()), "")
+    return f"{title}: {first}" if first and first != title else title
+
+
+RECORDER_KEY = pytest.StashKey[Recorder]()
+
+
+def recorder_for(config: pytest.Config) -> Recorder:
+    """The run's recorder, created on first use."""
+    if RECORDER_KEY not in config.stash:
+        config.stash[RECORDER_KEY] = Recorder(secrets=Credentials.from_env().secrets)
+    return config.stash[RECORDER_KEY]
