@@ -32,9 +32,7 @@ def _har_entry(exchange: Exchange) -> dict[str, object]:
             "cookies": [],
             "headersSize": -1,
             "bodySize": len(exchange.request_body.encode()),
-            **(
-                {"postData": {"mimeType": request_type, "text": exchange.request_body}} if exchange.request_body else {}
-            ),
+            **post_data,
         },
         "response": {
             "status": exchange.status,
