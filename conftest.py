@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from telecontract.contract.budget import Budget, parse_rate
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.recording import recorder_for
 from telecontract.contract.summary import summary_for
@@ -43,6 +44,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         help="Switch a defect on in the embedded mock (repeatable); see `telecontract mock --list-defects`.",
+    )
+    group.addoption(
+        "--rate-limit",
+        default=None,
+        help="Requests per time unit towards the target (e.g. 10/s); default 10/s for a --target-url, none for "
+        "the embedded mock.",
+    )
+    group.addoption(
+        "--max-requests",
+        type=int,
+        default=None,
+        help="Request budget for the run; default 5000 for a --target-url, none for the embedded mock.",
     )
     group.addoption("--summary-json", default=None, help="Write the contract run summary (JSON) here.")
     group.addoption(
@@ -83,6 +96,14 @@ def target(request: pytest.FixtureRequest, credentials: Credentials, callback_si
     # 0.01: the retry schedule (10 s, 30 s) takes 0.4 s, with room for a loaded machine's jitter.
     with open_target(url, credentials, defects=defects, voice_event_url=events, time_scale=0.01) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def budget(request: pytest.FixtureRequest, target: Target) -> Budget:
+    live = not target.embedded
+    rate = request.config.getoption("--rate-limit") or ("10/s" if live else None)
+    max_requests = request.config.getoption("--max-requests") or (5000 if live else None)
+    return Budget(max_requests=max_requests, per_second=parse_rate(rate))
 
 
 @pytest.fixture(autouse=True)

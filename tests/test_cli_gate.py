@@ -29,7 +29,7 @@ def test_gate_passes_on_the_embedded_mock() -> None:
 def test_gate_fails_on_a_target_that_ignores_auth() -> None:
     config = MockConfig(credentials=Credentials.from_env(), defects=frozenset({"auth_ignored"}))
     with serve_in_thread(create_app(config)) as url:
-        result = run_gate("--seed", "1", "--target-url", url)
+        result = run_gate("--seed", "1", "--target-url", url, "--rate-limit", "2000/s")
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAIL" in result.stdout
     assert "ignored_auth" in result.stdout or "Authentication declared but not enforced" in result.stdout
@@ -39,3 +39,12 @@ def test_gate_refuses_a_malformed_target_url() -> None:
     result = run_gate("--target-url", "localhost:8080")
     assert result.returncode == 2
     assert "must start with http:// or https://" in result.stderr
+
+
+def test_gate_on_a_live_target_skips_what_needs_the_embedded_mock() -> None:
+    config = MockConfig(credentials=Credentials.from_env())
+    with serve_in_thread(create_app(config)) as url:
+        result = run_gate("--seed", "2", "--target-url", url, "--rate-limit", "2000/s", "--", "-rs")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "needs the embedded mock" in result.stdout
+    assert "needs a target that can reach the local callback sink" in result.stdout

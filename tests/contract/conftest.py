@@ -11,8 +11,9 @@ import httpx
 import pytest
 import schemathesis
 
-from telecontract.client_auth import HttpxAuth, schemathesis_auth_provider
+from telecontract.client_auth import HttpxAuth, RequestsAuth, schemathesis_auth_provider
 from telecontract.contract import generation
+from telecontract.contract.budget import Budget, BudgetedAuth
 from telecontract.contract.checks import DomainRules
 from telecontract.contract.recording import recorder_for
 from telecontract.contract.reports import markdown, traffic
@@ -27,7 +28,13 @@ def domain_rules(target: Target) -> DomainRules:
 
 
 @pytest.fixture(scope="session")
-def api_schema(request: pytest.FixtureRequest, spec: Spec, target: Target) -> schemathesis.BaseSchema:
+def wire_auth(target: Target, budget: Budget) -> BudgetedAuth:
+    """What every schemathesis request is sent with: TSA signing, then the run's budget."""
+    return BudgetedAuth(RequestsAuth(target.credentials), budget)
+
+
+@pytest.fixture(scope="session")
+def api_schema(request: pytest.FixtureRequest, spec: Spec, target: Target, budget: Budget) -> schemathesis.BaseSchema:
     # A copy: schemathesis rewrites the document it is given, and the spec is shared.
     schema = schemathesis.openapi.from_dict(copy.deepcopy(spec.document))
     schema.config.update(base_url=target.base_url)
@@ -59,8 +66,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 
 @pytest.fixture
-def client(target: Target) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=target.base_url, auth=HttpxAuth(target.credentials), timeout=30) as opened:
+def client(target: Target, budget: Budget) -> Iterator[httpx.Client]:
+    hooks = {"request": [lambda request: budget.spend()]}
+    auth = HttpxAuth(target.credentials)
+    with httpx.Client(base_url=target.base_url, auth=auth, timeout=30, event_hooks=hooks) as opened:
         yield opened
 
 

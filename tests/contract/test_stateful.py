@@ -10,19 +10,16 @@ from typing import Any
 import schemathesis
 from hypothesis import settings
 
-from telecontract.client_auth import RequestsAuth
+from telecontract.contract.budget import BudgetedAuth
 from telecontract.contract.checks import DomainRules
-from telecontract.contract.target import Target
 
 
 def test_linked_operations_conform(
-    api_schema: schemathesis.BaseSchema, target: Target, domain_rules: DomainRules
+    api_schema: schemathesis.BaseSchema, wire_auth: BudgetedAuth, domain_rules: DomainRules
 ) -> None:
-    auth = RequestsAuth(target.credentials)
-
     class Workflow(api_schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
-            return {"auth": auth}
+            return {"auth": wire_auth}
 
         def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
             super().validate_response(response, case, additional_checks=domain_rules.checks(), **kwargs)

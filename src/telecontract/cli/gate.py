@@ -51,6 +51,13 @@ class _Collect:
     help=f"Server under test (env {ENV_TARGET_URL}); default: the embedded mock.",
 )
 @click.option("--seed", type=int, default=None, help="Hypothesis seed, for a reproducible run.")
+@click.option("--rate-limit", default=None, help="Requests per time unit, e.g. 10/s (default for --target-url: 10/s).")
+@click.option(
+    "--max-requests",
+    type=click.IntRange(1),
+    default=None,
+    help="Request budget (default for --target-url: 5000); tests beyond it are skipped.",
+)
 @click.option("--deep", is_flag=True, help="Many more generated cases per operation (slower).")
 @click.option(
     "--junit-xml",
@@ -77,6 +84,8 @@ class _Collect:
 def gate(
     target_url: str | None,
     seed: int | None,
+    rate_limit: str | None,
+    max_requests: int | None,
     deep: bool,
     junit_xml: Path | None,
     report_dir: Path | None,
@@ -103,6 +112,10 @@ def gate(
         os.environ.pop(ENV_TARGET_URL)
     if seed is not None:
         args.append(f"--hypothesis-seed={seed}")
+    if rate_limit:
+        args.append(f"--rate-limit={rate_limit}")
+    if max_requests:
+        args.append(f"--max-requests={max_requests}")
     if deep:
         args.append("--hypothesis-profile=deep")
     if report_dir:
