@@ -25,7 +25,7 @@ from starlette.routing import Route
 from telecontract import auth
 from telecontract.credentials import Credentials
 from telecontract.redaction import redact_headers
-from telecontract.sink.store import DeliveryStore
+from telecontract.sink.store import DeliveryStore, read_deliveries
 from telecontract.spec import Spec, load_spec
 
 VoiceScript = Callable[[dict[str, Any]], dict[str, Any] | None]
@@ -71,16 +71,24 @@ def _verify_signature(webhook: str, request: Request, body: bytes, config: SinkC
     return auth.verify_telesign_callback(authorization=headers.get("authorization", ""), api_keys=keys, body=body)
 
 
-def _schema_errors(spec: Spec, webhook: str, body: bytes) -> list[str]:
+def _examine(spec: Spec, webhook: str, body: bytes) -> tuple[list[str], str]:
+    """(schema errors, reference) of a payload."""
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError:
-        return ["body is not JSON"]
+        return ["body is not JSON"], ""
     schema = spec.request_schema(spec.webhooks()[webhook].operation_id, "application/json")
-    return [
-        f"{'/'.join(map(str, e.instance_path)) or '(root)'}: {e.message}"
-        for e in spec.validator(schema).iter_errors(payload)
-    ]
+    validator = spec.validator(schema)
+    errors = (
+        []
+        if validator.is_valid(payload)
+        else [f"{'/'.join(map(str, e.instance_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(payload)]
+    )
+    reference = ""
+    if isinstance(payload, dict):
+        found = payload.get("reference_id") or payload.get("session_uuid")
+        reference = found if isinstance(found, str) else ""
+    return errors, reference
 
 
 def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
@@ -102,9 +110,9 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
             fail_first = config.fail_first
         answer = 503 if config.attempts[key] <= fail_first else 200
         signature_ok = _verify_signature(webhook, request, body, config)
-        errors = _schema_errors(spec, webhook, body)
+        errors, reference = _examine(spec, webhook, body)
         headers = orjson.dumps(redact_headers(request.headers.items())).decode()
-        row = (webhook, key, time.time(), answer, signature_ok, orjson.dumps(errors).decode(), headers, body)
+        row = (webhook, reference, key, time.time(), answer, signature_ok, orjson.dumps(errors).decode(), headers, body)
         await store.add(row)  # on disk before we answer
         if answer != 200:
             return Response(status_code=answer)
@@ -119,6 +127,25 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
         yield
         store.close()
 
-    app = Starlette(routes=[Route("/{webhook}", receive, methods=["POST"])], lifespan=lifespan)
+    async def deliveries_about(request: Request) -> Response:
+        """GET /_sink/deliveries/{reference}: what arrived about one call or session, in order."""
+        rows = read_deliveries(config.database, reference=request.path_params["reference"])
+        events = [
+            {
+                "webhook": d.webhook,
+                "answered": d.answered,
+                "signature_ok": d.signature_ok,
+                "received_at": d.received_at,
+                "payload": orjson.loads(d.body),
+            }
+            for d in rows
+        ]
+        return Response(orjson.dumps(events), media_type="application/json")
+
+    routes = [
+        Route("/_sink/deliveries/{reference}", deliveries_about, methods=["GET"]),
+        Route("/{webhook}", receive, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.store = store
     return app

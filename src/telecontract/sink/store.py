@@ -20,6 +20,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY,
     webhook TEXT NOT NULL,
+    reference TEXT NOT NULL,         -- reference_id or session_uuid of the payload, '' if none
     delivery_key TEXT NOT NULL,      -- sha256 of the body: the same delivery retried has the same key
     received_at REAL NOT NULL,
     answered INTEGER NOT NULL,       -- the HTTP status the sink answered
@@ -29,8 +30,19 @@ CREATE TABLE IF NOT EXISTS deliveries (
     body BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS deliveries_key ON deliveries (delivery_key);
+CREATE INDEX IF NOT EXISTS deliveries_reference ON deliveries (reference);
 """
-COLUMNS = ("webhook", "delivery_key", "received_at", "answered", "signature_ok", "schema_errors", "headers", "body")
+COLUMNS = (
+    "webhook",
+    "reference",
+    "delivery_key",
+    "received_at",
+    "answered",
+    "signature_ok",
+    "schema_errors",
+    "headers",
+    "body",
+)
 MAX_BATCH = 512
 
 
@@ -38,6 +50,7 @@ MAX_BATCH = 512
 class Delivery:
     id: int
     webhook: str
+    reference: str
     delivery_key: str
     received_at: float
     answered: int
@@ -127,6 +140,39 @@ def read_deliveries(path: Path, webhook: str | None = None) -> Iterator[Delivery
             else connection.execute(query + " ORDER BY id")
         )
         for row in rows:
-            yield Delivery(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7], row[8])
+            yield Delivery(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], row[8], row[9])
     finally:
         connection.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What a receiver has stored: for lost and duplicate counting."""
+
+    deliveries: int  # every attempt stored, failed-on-purpose ones included
+    accepted: int  # attempts answered 2xx
+    unique_accepted: int  # distinct deliveries answered 2xx
+    accepted_references: frozenset[str]
+
+    @property
+    def duplicates(self) -> int:
+        """Deliveries acknowledged more than once (the sender retried after we had said yes)."""
+        return self.accepted - self.unique_accepted
+
+
+def tally(path: Path) -> Tally:
+    connection = sqlite3.connect(path)
+    try:
+        deliveries, accepted, unique = connection.execute(
+            "SELECT COUNT(*), COALESCE(SUM(answered < 300), 0), COUNT(DISTINCT CASE WHEN answered < 300 "
+            "THEN delivery_key END) FROM deliveries"
+        ).fetchone()
+        references = frozenset(
+            r
+            for (r,) in connection.execute(
+                "SELECT DISTINCT reference FROM deliveries WHERE answered < 300 AND reference != ''"
+            )
+        )
+    finally:
+        connection.close()
+    return Tally(deliveries, accepted, unique, references)

@@ -1,0 +1,50 @@
+"""Locust hooks every scenario imports: `--thresholds`, evaluated when the run ends.
+
+With plain `locust -f load/...` the thresholds work the same; a breach makes Locust exit 1 and
+prints one line per threshold with its limit and measured value.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from locust import events
+
+from telecontract.errors import UsageError
+from telecontract.load import thresholds
+
+logger = logging.getLogger("telecontract.load")
+ENV_THRESHOLDS = "TELECONTRACT_THRESHOLDS"
+
+
+@events.init_command_line_parser.add_listener
+def _add_arguments(parser: Any) -> None:
+    parser.add_argument(
+        "--thresholds",
+        type=str,
+        env_var=ENV_THRESHOLDS,
+        default="",
+        help="Pass/fail thresholds, e.g. 'p95<200;fail_ratio<0.01;rps>50'",
+    )
+
+
+@events.quitting.add_listener
+def _check_thresholds(environment: Any, **_: Any) -> None:
+    options = environment.parsed_options
+    text = getattr(options, "thresholds", "") or os.environ.get(ENV_THRESHOLDS, "")
+    if not text or getattr(options, "worker", False):
+        return  # workers report to the master, which holds the aggregated stats
+    try:
+        wanted = [t for t in thresholds.parse(text) if t.metric not in thresholds.CALLBACK_METRICS]
+    except UsageError as exc:
+        logger.error("%s", exc)
+        environment.process_exit_code = 2
+        return
+    verdicts = thresholds.evaluate(wanted, environment.stats)
+    for verdict in verdicts:
+        (logger.info if verdict.passed else logger.error)("%s", verdict.line())
+        print(verdict.line(), flush=True)
+    if not all(v.passed for v in verdicts):
+        environment.process_exit_code = 1
