@@ -7,7 +7,9 @@ import sys
 import click
 
 from telecontract.cli.gate import gate
+from telecontract.cli.load import load
 from telecontract.cli.mock import mock
+from telecontract.cli.sink import sink
 from telecontract.errors import TelecontractError
 
 
@@ -19,6 +21,8 @@ def cli() -> None:
 
 cli.add_command(gate)
 cli.add_command(mock)
+cli.add_command(load)
+cli.add_command(sink)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ENV_LEDGER_DIR = "TELECONTRACT_LEDGER_DIR"
+from telecontract.load.settings import ENV_LEDGER_DIR
 
 
 class Ledger:

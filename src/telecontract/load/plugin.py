@@ -14,9 +14,9 @@ from locust import events
 
 from telecontract.errors import UsageError
 from telecontract.load import thresholds
+from telecontract.load.settings import ENV_THRESHOLDS
 
 logger = logging.getLogger("telecontract.load")
-ENV_THRESHOLDS = "TELECONTRACT_THRESHOLDS"
 
 
 @events.init_command_line_parser.add_listener

@@ -129,17 +129,18 @@ def _fail(future: asyncio.Future[int], exc: BaseException) -> None:
         future.set_exception(exc)
 
 
-def read_deliveries(path: Path, webhook: str | None = None) -> Iterator[Delivery]:
-    """Every stored delivery in arrival order (a fresh connection: safe from any thread)."""
+def read_deliveries(path: Path, webhook: str | None = None, reference: str | None = None) -> Iterator[Delivery]:
+    """Stored deliveries in arrival order, optionally of one webhook or reference (fresh connection)."""
     connection = sqlite3.connect(path)
     try:
+        where, params = [], []
+        for column, value in (("webhook", webhook), ("reference", reference)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
         query = f"SELECT id, {', '.join(COLUMNS)} FROM deliveries"
-        rows = (
-            connection.execute(query + " WHERE webhook = ? ORDER BY id", (webhook,))
-            if webhook
-            else connection.execute(query + " ORDER BY id")
-        )
-        for row in rows:
+        query += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        for row in connection.execute(query, params):
             yield Delivery(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], row[8], row[9])
     finally:
         connection.close()

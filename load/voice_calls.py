@@ -1,0 +1,58 @@
+"""A Voice v2 call journey under load: dial, let the call play and collect digits, see it end.
+
+The target posts the call's events to the callback receiver, which answers dial_completed with
+`play` + `collect_digits` and play_completed with `hangup`. The user dials, then waits until the
+receiver has stored `call_completed`, and checks the order of events it saw.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import orjson
+from locust import constant, run_single_user, task
+
+from telecontract.load.users import ContractUser
+
+EXPECTED = ["dial_completed", "play_completed", "call_completed"]
+
+
+class CallerUser(ContractUser):
+    wait_time = constant(0.1)
+
+    def on_start(self) -> None:
+        # The receiver is not the system under test: ask it with a client Locust does not measure.
+        self.receiver = httpx.Client(base_url=self.sink_url, timeout=10)
+
+    @task
+    def call_and_collect_digits(self) -> None:
+        accepted = self.call(
+            "dial",
+            "controlVoiceCall",
+            path="/v2/voice",
+            expect=(202,),
+            json={
+                "jsonrpc": "2.0",
+                "method": "dial",
+                "params": {"to": "15550000203", "caller_id_number": "15558675309"},
+            },
+        )
+        reference_id = accepted["reference_id"]
+        started = time.monotonic()
+        events: list[str] = []
+        while time.monotonic() - started < 10 and "call_completed" not in events:
+            time.sleep(0.05)
+            response = self.receiver.get(f"/_sink/deliveries/{reference_id}")
+            events = [d["payload"]["event"] for d in orjson.loads(response.content)]
+        self.environment.events.request.fire(
+            request_type="FLOW",
+            name="call_events_in_order",
+            response_time=(time.monotonic() - started) * 1000,
+            response_length=len(events),
+            exception=None if events == EXPECTED else AssertionError(f"events came as {events}"),
+        )
+
+
+if __name__ == "__main__":
+    run_single_user(CallerUser)

@@ -1,0 +1,40 @@
+"""`telecontract sink`: serve the callback receiver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import uvicorn
+
+from telecontract.credentials import Credentials
+from telecontract.sink import SinkConfig, create_sink
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8090, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--db",
+    "database",
+    default="deliveries.sqlite3",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file the deliveries are stored in.",
+)
+@click.option(
+    "--fail-first",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Answer 503 to the first N attempts of every delivery (makes senders retry).",
+)
+def sink(host: str, port: int, database: Path, fail_first: int) -> None:
+    """Receive provider callbacks: verify signatures, validate against the spec, store before answering.
+
+    POST /<webhook name> (voiceTransactionCallback, voiceEvent, maskingTransactionStatus,
+    vtsSessionCallback); GET /_sink/deliveries/<reference> lists what arrived about one call.
+    """
+    config = SinkConfig(credentials=Credentials.from_env(), database=database, fail_first=fail_first)
+    click.echo(f"telecontract sink on http://{host}:{port}, storing in {database}")
+    uvicorn.run(create_sink(config), host=host, port=port, log_level="warning", access_log=False)
