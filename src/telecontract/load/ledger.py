@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 from telecontract.load.settings import ENV_LEDGER_DIR
 
 
 class Ledger:
     def __init__(self, directory: Path | None) -> None:
-        self._file = None
-        if directory is not None:
-            directory.mkdir(parents=True, exist_ok=True)
-            self._file = (directory / f"placed-{os.getpid()}.txt").open("a", buffering=1, encoding="ascii")
+        self.directory = directory
+        self._file: TextIO | None = None
+        self._pid = 0
 
     @classmethod
     def from_env(cls) -> Ledger:
@@ -24,8 +24,14 @@ class Ledger:
         return cls(Path(directory) if directory else None)
 
     def placed(self, reference: str) -> None:
-        if self._file is not None:
-            self._file.write(reference + "\n")
+        if self.directory is None:
+            return
+        if self._pid != os.getpid():  # opened lazily: Locust --processes forks after importing us
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._file = (self.directory / f"placed-{os.getpid()}.txt").open("a", buffering=1, encoding="ascii")
+            self._pid = os.getpid()
+        assert self._file is not None
+        self._file.write(reference + "\n")
 
 
 def read_placed(directory: Path) -> set[str]:
