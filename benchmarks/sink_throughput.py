@@ -1,0 +1,115 @@
+"""Callback receiver throughput: durable deliveries per second, with every acknowledged one on disk.
+
+    python benchmarks/sink_throughput.py [--connections 50] [--duration 10]
+
+Needs `wrk`. The receiver runs as `telecontract sink` (one process: verify the TeleSign signature,
+validate against the spec's webhook schema, group-commit to SQLite with synchronous=FULL, then
+answer). wrk posts distinct, correctly signed Voice v1 callbacks, read from a prepared file.
+Afterwards the database is compared with wrk's count of 200 answers: lost must be 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from telecontract import auth
+from telecontract.credentials import Credentials
+from telecontract.server import free_port
+from telecontract.sink.store import tally
+
+LUA = """
+local lines = {}
+for line in io.lines("%(bodies)s") do lines[#lines + 1] = line end
+local i = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  i = i %% #lines + 1
+  local signature, body = lines[i]:match("([^\\t]+)\\t(.*)")
+  wrk.headers["Authorization"] = signature
+  return wrk.format(nil, "/voiceTransactionCallback", nil, body)
+end
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--bodies", type=int, default=200_000)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("needs wrk (apt-get install wrk)")
+        return 2
+    credentials = Credentials.from_env()
+    scratch = Path(tempfile.mkdtemp())
+    bodies = scratch / "bodies.tsv"
+    with bodies.open("w") as out:
+        for n in range(args.bodies):
+            body = (
+                f'{{"reference_id":"{n:032X}","status":{{"code":100,"description":"Call answered",'
+                f'"updated_on":"2026-11-25T10:00:00.000000Z"}}}}'
+            ).encode()
+            signature = auth.sign_telesign_callback(
+                customer_id=credentials.telesign_customer_id, api_key=credentials.telesign_api_key, body=body
+            )
+            out.write(f"{signature}\t{body.decode()}\n")
+    script = scratch / "post.lua"
+    script.write_text(LUA % {"bodies": bodies})
+    database, port = scratch / "deliveries.sqlite3", free_port()
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "telecontract.cli", "sink", "--port", str(port), "--db", str(database)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/_sink/deliveries/x", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{args.connections}",
+                f"-d{args.duration}s",
+                "--latency",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    stored = tally(database)
+    acknowledged = total - non_2xx
+    print(
+        f"receiver: {rps:.0f} deliveries/s over {args.duration} s, {args.connections} connections, "
+        f"p99 {p99.group(1) if p99 else '?'}"
+    )
+    print(
+        f"acknowledged (200) {acknowledged}, stored {stored.accepted}, lost {max(0, acknowledged - stored.accepted)}"
+        f", non-2xx {non_2xx}"
+    )
+    return 0 if acknowledged <= stored.accepted else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
