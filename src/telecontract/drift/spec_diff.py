@@ -59,24 +59,17 @@ def _body_schema(spec: Spec, holder: dict[str, Any]) -> Any | None:
 
 
 def _payloads(spec: Spec, key: str, op: Operation, side: str) -> dict[str, Any]:
-    """Schemas of the request side ("request") or the response side ("response"), by label."""
-    webhook = key.startswith("WEBHOOK ")
-    out: dict[str, Any] = {}
-    if (side == "request") != webhook:  # operation requests, webhook responses
-        if not webhook and (schema := _body_schema(spec, op.definition.get("requestBody", {}))) is not None:
-            out["requestBody"] = schema
-        if webhook:
-            for status, response in _responses(spec, op).items():
-                if (schema := _body_schema(spec, response)) is not None:
-                    out[f"responses/{status}"] = schema
-    else:  # operation responses, webhook request bodies
-        if webhook and (schema := _body_schema(spec, op.definition.get("requestBody", {}))) is not None:
-            out["requestBody"] = schema
-        if not webhook:
-            for status, response in _responses(spec, op).items():
-                if (schema := _body_schema(spec, response)) is not None:
-                    out[f"responses/{status}"] = schema
-    return out
+    """Body schemas by label, of what the client sends (side "request") or receives ("response")."""
+    request_body = _body_schema(spec, op.definition.get("requestBody", {}))
+    requests = {} if request_body is None else {"requestBody": request_body}
+    responses = {
+        f"responses/{status}": schema
+        for status, response in _responses(spec, op).items()
+        if (schema := _body_schema(spec, response)) is not None
+    }
+    # For a webhook the provider sends the request and the client answers it.
+    client_sends, client_receives = (responses, requests) if key.startswith("WEBHOOK ") else (requests, responses)
+    return client_sends if side == "request" else client_receives
 
 
 def _field_pairs(old: Spec, new: Spec, side: str) -> Iterator[tuple[str, str, Field | None, Field | None]]:
