@@ -19,9 +19,9 @@ from telecontract.credentials import (
     ENV_VTS_AUTH_TOKEN,
     Credentials,
 )
-from telecontract.redaction import redact_headers, redact_text
+from telecontract.redaction import redact_body, redact_headers, redact_text
 
-MAX_BODY = 4000
+MAX_BODY = 65536  # enough for a full page of VTS sessions; drift reads these bodies
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ def _text(content: bytes | str | None, secrets: tuple[str, ...]) -> str:
     if content is None:
         return ""
     text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
-    return redact_text(text[:MAX_BODY], secrets)
+    return redact_body(text[:MAX_BODY], secrets)
 
 
 @dataclass

@@ -1,0 +1,158 @@
+"""Traffic against spec: what the recorded exchanges do that the spec does not explain."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from telecontract.drift.findings import Finding, Severity
+from telecontract.drift.recordings import Recorded
+from telecontract.drift.schemas import merged
+from telecontract.redaction import redact_text
+from telecontract.spec import Operation, Spec
+
+# jsonschema_rs error kinds (the class names of `error.kind`), mapped to our rules.
+REDACTED = "**"  # what telecontract.redaction leaves in the middle of a number
+KIND_RULES = {
+    "Required": "missing-required-field",
+    "Type": "type-mismatch",
+    "Enum": "enum-mismatch",
+    "Constant": "enum-mismatch",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    rule: str
+    severity: Severity
+    operation: str
+    location: str
+    message: str
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """/v1/voice/{reference_id} -> ^/v1/voice/[^/]+$ (literal parts escaped)."""
+    parts = re.split(r"\{[^/{}]+\}", template)
+    return re.compile("^" + "[^/]+".join(re.escape(part) for part in parts) + "$")
+
+
+class Router:
+    """Finds the spec operation for a method and concrete path."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.paths = [(_template_pattern(path), path) for path in spec.document.get("paths", {})]
+        self.operations = {(op.method.upper(), op.path): op for op in spec.operations()}
+
+    def match(self, method: str, path: str) -> tuple[str | None, Operation | None]:
+        for pattern, template in self.paths:
+            if pattern.match(path):
+                return template, self.operations.get((method, template))
+        return None, None
+
+
+def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observation]:
+    path = urlsplit(exchange.url).path
+    template, operation = router.match(exchange.method, path)
+    if (template is None or operation is None) and exchange.status in (404, 405, 501):
+        return  # the server refused what the spec does not offer: they agree
+    if template is None:
+        label = f"{exchange.method} {redact_text(path)}"
+        yield Observation("undocumented-path", Severity.ERROR, label, "#/paths", f"{label} is not in the spec")
+        return
+    label = f"{exchange.method} {template}"
+    if operation is None:
+        yield Observation(
+            "undocumented-method",
+            Severity.ERROR,
+            label,
+            f"#/paths/{template}",
+            f"{exchange.method} is not documented for {template}",
+        )
+        return
+    responses = operation.definition.get("responses", {})
+    status = str(exchange.status)
+    if status not in responses:
+        yield Observation(
+            "undocumented-status",
+            Severity.ERROR,
+            label,
+            f"#/paths/{template}/responses",
+            f"answered {status}, which the spec does not document",
+        )
+        return
+    content = spec.resolve(responses[status]).get("content")
+    if not content:
+        return
+    media_type = exchange.response_headers.get("content-type", "").split(";", 1)[0].strip()
+    if media_type not in content:
+        yield Observation(
+            "undocumented-content-type",
+            Severity.ERROR,
+            label,
+            f"#/paths/{template}/responses/{status}",
+            f"{status} came as {media_type or '(no content type)'}, documented: {', '.join(content)}",
+        )
+        return
+    if media_type != "application/json":
+        return
+    try:
+        payload = json.loads(exchange.response_body)
+    except json.JSONDecodeError:
+        yield Observation(
+            "invalid-json",
+            Severity.ERROR,
+            label,
+            f"#/paths/{template}/responses/{status}",
+            f"{status} body is not valid JSON",
+        )
+        return
+    schema = content[media_type]["schema"]
+    for error in spec.validator(schema).iter_errors(payload):
+        if isinstance(error.instance, str) and REDACTED in error.instance:
+            continue  # a redacted phone number cannot match its pattern; the recording hid it on purpose
+        kind = type(error.kind).__name__.split("_")[-1]
+        where = "/" + "/".join(map(str, error.instance_path))
+        yield Observation(
+            KIND_RULES.get(kind, "schema-mismatch"), Severity.ERROR, label, f"response {status} {where}", error.message
+        )
+    for pointer in _undocumented_fields(spec, schema, payload, ""):
+        yield Observation(
+            "undocumented-field",
+            Severity.WARNING,
+            label,
+            f"response {status} {pointer}",
+            f"field {pointer} is not in the schema",
+        )
+
+
+def _undocumented_fields(spec: Spec, schema: Any, payload: Any, pointer: str) -> Iterator[str]:
+    node = merged(spec, schema)
+    if isinstance(payload, dict) and "properties" in node:
+        properties = node["properties"]
+        for key, value in payload.items():
+            if key in properties:
+                yield from _undocumented_fields(spec, properties[key], value, f"{pointer}/{key}")
+            else:
+                yield f"{pointer}/{key}"
+    elif isinstance(payload, list) and "items" in node:
+        for value in payload[:50]:
+            yield from _undocumented_fields(spec, node["items"], value, f"{pointer}/[]")
+
+
+def analyse(spec: Spec, exchanges: Iterable[Recorded]) -> list[Finding]:
+    """Observations grouped by (operation, rule, location), with counts and one example each."""
+    router = Router(spec)
+    grouped: dict[tuple[str, str, str], tuple[Observation, int]] = {}
+    for exchange in exchanges:
+        for seen in observe(spec, exchange, router):
+            key = (seen.operation, seen.rule, seen.location)
+            first, count = grouped.get(key, (seen, 0))
+            grouped[key] = (first, count + 1)
+    return [
+        Finding(o.rule, o.severity, o.location, redact_text(o.message), o.operation, count)
+        for (_, _, _), (o, count) in sorted(grouped.items())
+    ]
