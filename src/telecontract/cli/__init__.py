@@ -6,9 +6,11 @@ import sys
 
 import click
 
+from telecontract.cli.drift import drift
 from telecontract.cli.gate import gate
 from telecontract.cli.load import load
 from telecontract.cli.mock import mock
+from telecontract.cli.record import record
 from telecontract.cli.sink import sink
 from telecontract.errors import TelecontractError
 
@@ -23,6 +25,8 @@ cli.add_command(gate)
 cli.add_command(mock)
 cli.add_command(load)
 cli.add_command(sink)
+cli.add_command(drift)
+cli.add_command(record)
 
 
 def main() -> None:

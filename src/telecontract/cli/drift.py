@@ -1,0 +1,81 @@
+"""`telecontract drift`: has the API moved away from the spec, or the spec from itself?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from telecontract import hygiene
+from telecontract.drift import output, recordings, spec_diff, traffic
+from telecontract.drift.findings import Finding, Severity, exit_code
+from telecontract.errors import SpecError, UsageError
+from telecontract.spec import Spec, default_spec_path, read_document
+
+FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
+
+
+def _load(path: Path) -> Spec:
+    try:
+        return Spec(read_document(path), source=path)
+    except SpecError as exc:
+        raise UsageError(str(exc.message), hint=exc.hint or "Pass an OpenAPI 3.x document (YAML or JSON).") from None
+
+
+def _emit(findings: list[Finding], fmt: str, fail_on: str, title: str) -> None:
+    click.echo(output.render(findings, fmt, title=title))
+    raise SystemExit(exit_code(findings, FAIL_ON[fail_on]))
+
+
+def _common(command: click.Command) -> click.Command:
+    command = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="text", show_default=True)(
+        command
+    )
+    return click.option(
+        "--fail-on",
+        type=click.Choice(sorted(FAIL_ON)),
+        default="error",
+        show_default=True,
+        help="Lowest severity that makes the exit code 1.",
+    )(command)
+
+
+@click.group()
+def drift() -> None:
+    """Spec against spec, traffic against spec, the spec's examples against its schemas.
+
+    Exit codes: 0 no drift at or above --fail-on, 1 drift, 2 usage or input error.
+    """
+
+
+@drift.command("spec")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@_common
+def spec_command(old: Path, new: Path, fmt: str, fail_on: str) -> None:
+    """Classify every change from OLD to NEW as breaking (error), risky (warning) or safe (info)."""
+    _emit(spec_diff.diff(_load(old), _load(new)), fmt, fail_on, f"spec drift {old} -> {new}")
+
+
+@drift.command("traffic")
+@click.argument("recording", type=click.Path(path_type=Path))
+@click.option("--spec", "spec_path", type=click.Path(path_type=Path), default=None, help="Default: the bundled spec.")
+@_common
+def traffic_command(recording: Path, spec_path: Path | None, fmt: str, fail_on: str) -> None:
+    """Report what recorded traffic (NDJSON or HAR) does that the spec does not explain."""
+    spec = _load(spec_path or default_spec_path())
+    recorded = recordings.read(recording)
+    findings = traffic.analyse(spec, recorded.exchanges)
+    title = f"traffic drift in {recording} ({len(recorded.exchanges)} exchanges"
+    title += f", {recorded.skipped} unreadable entries skipped)" if recorded.skipped else ")"
+    _emit(findings, fmt, fail_on, title)
+
+
+@drift.command("docs")
+@click.option("--spec", "spec_path", type=click.Path(path_type=Path), default=None, help="Default: the bundled spec.")
+@_common
+def docs_command(spec_path: Path | None, fmt: str, fail_on: str) -> None:
+    """Every example in the spec still validates; the spec is valid OpenAPI 3.1 with resolvable refs."""
+    spec = _load(spec_path or default_spec_path())
+    findings = [Finding(p.check, Severity.ERROR, p.pointer, p.message) for p in hygiene.check_spec(spec)]
+    _emit(findings, fmt, fail_on, f"spec hygiene of {spec.source}")

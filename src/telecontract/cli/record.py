@@ -1,0 +1,38 @@
+"""`telecontract record`: a recording, validating proxy in front of a provider."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+import uvicorn
+
+from telecontract.contract.target import check_url
+from telecontract.credentials import Credentials
+from telecontract.drift.proxy import create_proxy
+from telecontract.spec import default_spec_path, load_spec
+
+
+@click.command()
+@click.option("--upstream", required=True, help="The provider (or staging proxy) to forward to.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8070, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--out",
+    default="recorded.ndjson",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="NDJSON file the (redacted) exchanges are appended to.",
+)
+@click.option("--spec", "spec_path", type=click.Path(path_type=Path), default=None)
+def record(upstream: str, host: str, port: int, out: Path, spec_path: Path | None) -> None:
+    """Forward every request to --upstream, record it, and log spec violations as they pass.
+
+    Point your app at http://HOST:PORT instead of the provider; read the recording later with
+    `telecontract drift traffic FILE`.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    app = create_proxy(check_url(upstream), load_spec(spec_path or default_spec_path()), out, Credentials.from_env())
+    click.echo(f"recording http://{host}:{port} -> {upstream} into {out}")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
