@@ -38,8 +38,6 @@ class MockConfig:
     defects: frozenset[str] = frozenset()
     # Where Voice v2 events go; None means calls progress without events.
     voice_event_url: str | None = None
-    # Where Number Masking transaction statuses go; None means they are not sent.
-    masking_status_url: str | None = None
     sms_pools: dict[str, tuple[str, ...]] = field(default_factory=default_sms_pools)
     dual_pools: dict[str, tuple[str, ...]] = field(default_factory=default_dual_pools)
     vts_numbers: tuple[str, ...] = field(default_factory=lambda: tuple("+" + n for n in _range("1220555", 10_000)))
