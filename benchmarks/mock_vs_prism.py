@@ -19,14 +19,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import httpx
 
 from telecontract.auth import basic_authorization
 from telecontract.credentials import Credentials
-from telecontract.server import free_port
+from telecontract.server import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 LUA = """
@@ -41,17 +38,6 @@ request = function()
   return wrk.format(nil, "/v1/anonymous/session/sms_voice", nil, body)
 end
 """
-
-
-def wait_ready(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise SystemExit(f"server at {url} did not come up")
 
 
 def run_wrk(url: str, script: Path, connections: int, duration: int) -> dict[str, float]:
@@ -116,7 +102,7 @@ def main() -> int:
     try:
         targets = {"telecontract mock": f"http://127.0.0.1:{ours_port}", "prism": f"http://127.0.0.1:{prism_port}"}
         for url in targets.values():
-            wait_ready(url)
+            wait_until_serving(url, timeout=60)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA.format(authorization=authorization))
         results = {}

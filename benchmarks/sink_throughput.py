@@ -16,14 +16,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import httpx
 
 from telecontract import auth
 from telecontract.credentials import Credentials
-from telecontract.server import free_port
+from telecontract.server import free_port, wait_until_serving
 from telecontract.sink.store import tally
 
 LUA = """
@@ -71,12 +68,7 @@ def main() -> int:
         stdout=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/_sink/deliveries/x", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_serving(f"http://127.0.0.1:{port}/_sink/deliveries/x")
         out = subprocess.run(
             [
                 "wrk",

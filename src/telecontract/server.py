@@ -41,3 +41,18 @@ def serve_in_thread(app: Any, host: str = "127.0.0.1", port: int | None = None) 
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def wait_until_serving(url: str, timeout: float = 30.0) -> None:
+    """Block until something answers HTTP at `url` (any status), or raise TimeoutError."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nothing answered at {url} within {timeout:g} s") from None
+            time.sleep(0.05)

@@ -14,7 +14,7 @@ import httpx
 
 from telecontract import auth
 from telecontract.credentials import Credentials
-from telecontract.server import free_port
+from telecontract.server import free_port, wait_until_serving
 from telecontract.sink import read_deliveries
 
 
@@ -24,14 +24,8 @@ def start_sink(port: int, database: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_sink/deliveries/x", timeout=1)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    raise AssertionError("sink did not start")
+    wait_until_serving(f"http://127.0.0.1:{port}/_sink/deliveries/x", timeout=20)
+    return process
 
 
 async def blast(url: str, credentials: Credentials, acknowledged: list[str], stop_after: float) -> None:

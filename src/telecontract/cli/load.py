@@ -12,7 +12,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import click
-import httpx
 
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
@@ -20,7 +19,7 @@ from telecontract.load import thresholds as thresholds_module
 from telecontract.load.ledger import read_placed
 from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SINK_URL, ENV_THRESHOLDS
 from telecontract.mock.defects import DEFECTS
-from telecontract.server import free_port, serve_in_thread
+from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.sink.store import tally
 
@@ -54,15 +53,12 @@ def _start_mock(port: int, sink_url: str, defects: tuple[str, ...]) -> subproces
     for defect in defects:
         args += ["--defect", defect]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise UsageError("The embedded mock did not start.")
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/")
+    except TimeoutError:
+        process.kill()
+        raise UsageError("The embedded mock did not start within 30 s.") from None
+    return process
 
 
 def _locust_totals(csv_prefix: Path) -> dict[str, float]:

@@ -151,7 +151,10 @@ async def _call_back(state: MockState, session: VtsSession, event: str) -> None:
     await callbacks.deliver(state, url, body, callbacks.vts_headers(state, url, body))
 
 
-def _find(request: Request, state: MockState) -> VtsSession | Response:
+def _own_session(request: Request, state: MockState) -> VtsSession | Response:
+    """The session the path names, if the caller may see it: else the 401/403/404 to answer."""
+    if refusal := vts_refusal(request, state):
+        return refusal
     session = state.vts_sessions.get(request.path_params["session_uuid"])
     if session is None:
         return vts_error(404, "No session with this uuid")
@@ -160,9 +163,7 @@ def _find(request: Request, state: MockState) -> VtsSession | Response:
 
 async def get_session(request: Request) -> Response:
     state: MockState = request.app.state.mock
-    if refusal := vts_refusal(request, state):
-        return refusal
-    session = _find(request, state)
+    session = _own_session(request, state)
     if isinstance(session, Response):
         return session
     body = render(session, time.time())
@@ -173,9 +174,7 @@ async def get_session(request: Request) -> Response:
 
 async def update_session(request: Request) -> Response:
     state: MockState = request.app.state.mock
-    if refusal := vts_refusal(request, state):
-        return refusal
-    session = _find(request, state)
+    session = _own_session(request, state)
     if isinstance(session, Response):
         return session
     body = await _json_body(request, state, "updateVtsMaskingSession")
@@ -191,9 +190,7 @@ async def update_session(request: Request) -> Response:
 
 async def delete_session(request: Request) -> Response:
     state: MockState = request.app.state.mock
-    if refusal := vts_refusal(request, state):
-        return refusal
-    session = _find(request, state)
+    session = _own_session(request, state)
     if isinstance(session, Response):
         return session
     session.lease.released = True
