@@ -7,7 +7,6 @@ memory in a `DomainRules` instance, one per run.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -211,9 +210,3 @@ class DomainRules:
                     f"masked_id {redact_text(masked)} already serves an active session with the same party",
                 )
             self.masked_leases[masked] = [*holders, lease]
-
-
-@functools.cache
-def rule_names() -> tuple[str, ...]:
-    """Every rule name a failure can carry, for the defect table."""
-    return tuple(check.__name__ for check in DomainRules().checks())

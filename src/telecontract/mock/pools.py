@@ -26,9 +26,6 @@ class NumberPool:
         self._leases: dict[str, list[Lease]] = {}
         self._cursor = 0  # spreads allocations so the first numbers do not collect every lease
 
-    def __len__(self) -> int:
-        return len(self.numbers)
-
     def allocate(self, lease: Lease, *, exclude: frozenset[str], now: float) -> str | None:
         """A number no active lease that shares a party holds, or None when all are taken."""
         size = len(self.numbers)
@@ -49,6 +46,3 @@ class NumberPool:
         live = [lease for lease in leases if lease.active(now)]
         self._leases[number] = live  # forget what expired: that is what frees the number
         return not any(lease.parties & parties for lease in live)
-
-    def holders(self, number: str, now: float) -> list[Lease]:
-        return [lease for lease in self._leases.get(number, []) if lease.active(now)]
