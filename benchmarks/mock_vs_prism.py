@@ -14,56 +14,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from telecontract.auth import basic_authorization
-from telecontract.credentials import Credentials
 from telecontract.server import free_port, wait_until_serving
+from wrk_load import run_wrk, session_script
 
 ROOT = Path(__file__).resolve().parents[1]
-LUA = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "{authorization}"
-math.randomseed(7)
-request = function()
-  -- a ride-hailing population: 20,000 riders and 5,000 drivers, paired at random
-  local body = string.format('{{"phone_number_1":"1201%07d","phone_number_2":"1202%07d","validity_period":60}}',
-                             math.random(0, 19999), math.random(0, 4999))
-  return wrk.format(nil, "/v1/anonymous/session/sms_voice", nil, body)
-end
-"""
-
-
-def run_wrk(url: str, script: Path, connections: int, duration: int) -> dict[str, float]:
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-    def latency(label: str) -> float:
-        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
-        if not match:
-            return float("nan")
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    total = re.search(r"(\d+) requests in", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        "p50": latency("50"),
-        "p99": latency("99"),
-        "requests": float(total.group(1)) if total else 0.0,
-        "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
-    }
 
 
 def main() -> int:
@@ -75,8 +34,6 @@ def main() -> int:
     if not shutil.which("wrk") or not prism.exists():
         print("needs wrk (apt-get install wrk) and Prism (npm install @stoplight/prism-cli in $PRISM_DIR)")
         return 2
-    credentials = Credentials.from_env()
-    authorization = basic_authorization(credentials.telesign_customer_id, credentials.telesign_api_key)
     ours_port, prism_port = free_port(), free_port()
     servers = [
         subprocess.Popen(
@@ -103,12 +60,11 @@ def main() -> int:
         targets = {"telecontract mock": f"http://127.0.0.1:{ours_port}", "prism": f"http://127.0.0.1:{prism_port}"}
         for url in targets.values():
             wait_until_serving(url, timeout=60)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(LUA.format(authorization=authorization))
+        script = session_script()
         results = {}
         for name, url in targets.items():
-            run_wrk(url, Path(script.name), args.connections, 2)  # warm up (JIT, caches)
-            results[name] = run_wrk(url, Path(script.name), args.connections, args.duration)
+            run_wrk(url, script, args.connections, 2)  # warm up (JIT, caches)
+            results[name] = run_wrk(url, script, args.connections, args.duration)
     finally:
         for server in servers:
             server.terminate()

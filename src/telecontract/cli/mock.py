@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import socket
 
 import click
@@ -11,6 +10,7 @@ import uvicorn
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.mock import MockConfig, create_app
+from telecontract.mock.app import tune_gc
 from telecontract.mock.defects import DEFECTS
 
 
@@ -74,10 +74,6 @@ def mock(host: str, port: int, defects: tuple[str, ...], time_scale: float, voic
     click.echo(f"telecontract mock listening on http://{display_host}:{bound_port}")
     if defects:
         click.echo(f"defects on: {', '.join(sorted(defects))}")
-    # The mock keeps many small long-lived objects (sessions, leases); default GC thresholds make
-    # full collections walk them often, which shows up as p99 spikes under load.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    tune_gc()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     server.run(sockets=[sock])
