@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -93,7 +94,11 @@ def vts_refusal(request: Request, state: MockState) -> Response | None:
         return None
     credentials = auth.parse_basic(request.headers.get("authorization", ""))
     expected = state.config.credentials
-    if credentials is None or credentials != (expected.vts_auth_id, expected.vts_auth_token):
+    if (
+        credentials is None
+        or credentials[0] != expected.vts_auth_id
+        or not hmac.compare_digest(credentials[1].encode(), expected.vts_auth_token.encode())
+    ):
         return vts_error(401, "Authentication credentials invalid or missing.")
     if request.path_params.get("auth_id") != expected.vts_auth_id:
         return vts_error(403, "The auth_id in the path is not the authenticated account.")
