@@ -67,6 +67,7 @@ def test_callbacks_are_all_stored_exactly_once(tmp_path: Path) -> None:
     callbacks = summary["callbacks"]
     assert callbacks["placed"] > 20
     assert callbacks["lost_callbacks"] == 0 and callbacks["duplicate_callbacks"] == 0
+    assert callbacks["deliveries_per_s"] > 0 and 0 < callbacks["delay_p50_ms"] <= callbacks["delay_p99_ms"]
     assert "threshold lost_callbacks==0 ok" in result.stdout
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -21,7 +22,7 @@ from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SINK_URL, ENV_THRESHO
 from telecontract.mock.defects import DEFECTS
 from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
-from telecontract.sink.store import tally
+from telecontract.sink.store import read_deliveries, tally
 
 DEFAULT_THRESHOLDS = {"callbacks": "fail_ratio<0.01;lost_callbacks==0"}
 # Callbacks of the run's last calls may still be queued at the target when Locust stops.
@@ -206,4 +207,27 @@ def _callback_metrics(database: Path, ledger_dir: Path) -> dict[str, float]:
         "stored": stored.unique_accepted,
         "lost_callbacks": len(lost),
         "duplicate_callbacks": stored.duplicates,
+        **_delivery_timing(database),
+    }
+
+
+def _delivery_timing(database: Path) -> dict[str, float]:
+    """Deliveries/s, and end-to-end delay of Voice v1 callbacks: payload status time to stored on disk."""
+    delays, received = [], []
+    for delivery in read_deliveries(database, webhook="voiceTransactionCallback"):
+        received.append(delivery.received_at)
+        try:
+            updated = json.loads(delivery.body)["status"]["updated_on"]
+            sent = datetime.strptime(updated, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
+        except (KeyError, ValueError, TypeError):
+            continue
+        delays.append((delivery.received_at - sent) * 1000)
+    if not delays:
+        return {}
+    delays.sort()
+    span = max(received) - min(received)
+    return {
+        "deliveries_per_s": round(len(received) / span, 1) if span > 0 else float(len(received)),
+        "delay_p50_ms": round(delays[len(delays) // 2], 1),
+        "delay_p99_ms": round(delays[min(len(delays) - 1, int(len(delays) * 0.99))], 1),
     }
