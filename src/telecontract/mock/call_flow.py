@@ -51,9 +51,9 @@ async def _post_event(state: MockState, call: DialCall, event: str, data: dict[s
         return None
     body = callbacks.encode({"event": event, "reference_id": call.reference_id, "data": data})
     try:
-        response = await callbacks.client(state).post(
-            url, content=body, headers=callbacks.telesign_headers(state, body)
-        )
+        http = callbacks.client(state)
+        async with state.delivery_slots:  # type: ignore[union-attr]
+            response = await http.post(url, content=body, headers=callbacks.telesign_headers(state, body))
     except httpx.HTTPError as exc:
         logger.info("event %s for %s not delivered: %s", event, call.reference_id, type(exc).__name__)
         return None

@@ -23,6 +23,7 @@ logger = logging.getLogger("telecontract.mock.callbacks")
 RETRY_DELAYS = (10.0, 30.0)
 WRONG_RETRY_DELAYS = (5.0, 5.0)  # the `callback_retry_schedule_off` defect
 DELIVERY_TIMEOUT = 5.0
+MAX_IN_FLIGHT = 64  # deliveries on the wire at once
 
 
 def spawn(state: MockState, coroutine: Coroutine[Any, Any, Any]) -> None:
@@ -34,7 +35,11 @@ def spawn(state: MockState, coroutine: Coroutine[Any, Any, Any]) -> None:
 
 def client(state: MockState) -> httpx.AsyncClient:
     if state.http is None:
-        state.http = httpx.AsyncClient(timeout=DELIVERY_TIMEOUT)
+        limits = httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT)
+        state.http = httpx.AsyncClient(timeout=DELIVERY_TIMEOUT, limits=limits)
+        # Waiting here is cheap; waiting inside httpcore's pool costs O(queued x connections) per
+        # request, which made deliveries crawl once thousands were queued.
+        state.delivery_slots = asyncio.Semaphore(MAX_IN_FLIGHT)
     return state.http
 
 
@@ -75,8 +80,10 @@ async def deliver(state: MockState, url: str, body: bytes, headers: dict[str, st
     for attempt, delay in enumerate((0.0, *delays), start=1):
         if delay:
             await asyncio.sleep(state.scaled(delay))
+        http = client(state)
         try:
-            response = await client(state).post(url, content=body, headers=headers)
+            async with state.delivery_slots:  # type: ignore[union-attr]
+                response = await http.post(url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             logger.info("callback attempt %d to %s failed: %s", attempt, url, type(exc).__name__)
             continue

@@ -80,6 +80,7 @@ class MockState:
         # Background work (call progress, callbacks) and the client it sends with.
         self.tasks: set[asyncio.Task[Any]] = set()
         self.http: httpx.AsyncClient | None = None
+        self.delivery_slots: asyncio.Semaphore | None = None  # made with the client, inside the loop
         self.dropped_callbacks = 0
         self._created = 0
 
