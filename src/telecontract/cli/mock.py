@@ -69,6 +69,7 @@ def mock(host: str, port: int, defects: tuple[str, ...], time_scale: float, voic
         sock.bind((host, port))
     except OSError as exc:
         raise UsageError(f"Cannot listen on {host}:{port}: {exc.strerror}.", hint="Pick another --port.") from None
+    sock.listen(2048)  # connections made right after the URL is printed wait in the backlog
     bound_port = sock.getsockname()[1]
     display_host = f"[{host}]" if ":" in host else host
     click.echo(f"telecontract mock listening on http://{display_host}:{bound_port}")
