@@ -185,4 +185,9 @@ def _self_test(suite: Path, seeds: int) -> None:
     for run in runs:
         if not run.ok:
             console.print(f"--- {run.label} ---\n{run.output_tail}")
+        elif run.crashed_after_finishing:
+            console.print(
+                f"warning: {run.label}: pytest finished cleanly, then the process exited "
+                f"{run.process_exit_code}:\n{run.output_tail}"
+            )
     raise SystemExit(0 if all(run.ok for run in runs) else 1)

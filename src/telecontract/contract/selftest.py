@@ -8,6 +8,7 @@ state), two at a time.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,9 +25,14 @@ class SuiteRun:
     label: str
     defect: str | None
     seed: int
-    exit_code: int
+    exit_code: int  # pytest's own session status, from the run's summary (-1: no summary written)
+    process_exit_code: int  # differs from exit_code only if the process died after pytest finished
     failed_rules: dict[str, int]
     output_tail: str
+
+    @property
+    def crashed_after_finishing(self) -> bool:
+        return self.exit_code == 0 and self.process_exit_code != 0
 
     @property
     def caught_by_intended_rule(self) -> bool:
@@ -35,6 +41,7 @@ class SuiteRun:
     @property
     def ok(self) -> bool:
         if self.defect is None:
+            # Judged on what pytest concluded; a crash at interpreter exit is reported apart.
             return self.exit_code == 0 and not self.failed_rules
         return self.caught_by_intended_rule
 
@@ -57,7 +64,9 @@ def run_suite(suite: Path, *, defect: str | None, seed: int) -> SuiteRun:
         ]
         if defect:
             args.append(f"--defect={defect}")
-        completed = subprocess.run(args, capture_output=True, text=True, timeout=900)
+        # faulthandler: if the process dies after pytest has finished, stderr says where.
+        env = os.environ | {"PYTHONFAULTHANDLER": "1"}
+        completed = subprocess.run(args, capture_output=True, text=True, timeout=900, env=env)
         summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
     label = defect or f"faithful (seed {seed})"
     return SuiteRun(
