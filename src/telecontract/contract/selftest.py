@@ -69,9 +69,9 @@ def run_suite(suite: Path, *, defect: str | None, seed: int) -> SuiteRun:
         completed = subprocess.run(args, capture_output=True, text=True, timeout=900, env=env)
         summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
     label = defect or f"faithful (seed {seed})"
-    return SuiteRun(
-        label, defect, seed, completed.returncode, summary.get("failed_rules", {}), completed.stdout[-2000:]
-    )
+    output = completed.stdout[-2000:] + ("\n[stderr]\n" + completed.stderr[-2000:] if completed.stderr else "")
+    status = int(summary.get("exit_status", -1))
+    return SuiteRun(label, defect, seed, status, completed.returncode, summary.get("failed_rules", {}), output)
 
 
 def self_test(
