@@ -15,14 +15,14 @@ SUITE = Path(__file__).parent / "contract"
 
 
 def test_every_defect_is_caught_by_its_rule_and_the_faithful_mock_passes() -> None:
-    runs = self_test(SUITE, seeds=(11, 12))
+    runs = self_test(SUITE, seeds=(11,))  # the contract run of this session is another faithful seed
     missed = {run.label: sorted(run.failed_rules) for run in runs if not run.ok}
     assert not missed, "\n".join(
         f"{label}: meant for {DEFECTS[label].caught_by if label in DEFECTS else 'nothing'}, failed {rules}\n"
         + next(r.output_tail for r in runs if r.label == label)
         for label, rules in missed.items()
     )
-    assert len(runs) == len(DEFECTS) + 2
+    assert len(runs) == len(DEFECTS) + 1
     for run in runs:
         if run.crashed_after_finishing:  # not a contract verdict, but worth seeing in the CI log
             print(f"{run.label}: process exited {run.process_exit_code} after pytest finished\n{run.output_tail}")
