@@ -20,6 +20,16 @@ from telecontract.credentials import Credentials
 TelesignMode = Literal["hmac", "basic"]
 
 
+VTS_PREFIX = "/v1/Account/"  # VTS paths; every other path is TeleSign's
+
+
+def basic_for(credentials: Credentials, path: str) -> str:
+    """The Basic Authorization value of whichever provider serves `path`."""
+    if path.startswith(VTS_PREFIX):
+        return basic_authorization(credentials.vts_auth_id, credentials.vts_auth_token)
+    return basic_authorization(credentials.telesign_customer_id, credentials.telesign_api_key)
+
+
 def auth_headers(
     credentials: Credentials,
     *,
@@ -30,13 +40,10 @@ def auth_headers(
     telesign_mode: TelesignMode = "hmac",
 ) -> dict[str, str]:
     """The auth headers a request to `path` needs, chosen by which provider serves the path."""
-    if path.startswith("/v1/Account/"):
-        return {"Authorization": basic_authorization(credentials.vts_auth_id, credentials.vts_auth_token)}
+    if path.startswith(VTS_PREFIX):
+        return {"Authorization": basic_for(credentials, path)}
     if telesign_mode == "basic":
-        return {
-            "Authorization": basic_authorization(credentials.telesign_customer_id, credentials.telesign_api_key),
-            "X-TS-Auth-Method": "Basic",
-        }
+        return {"Authorization": basic_for(credentials, path), "X-TS-Auth-Method": "Basic"}
     headers = telesign_hmac_headers(
         customer_id=credentials.telesign_customer_id,
         api_key=credentials.telesign_api_key,
@@ -65,7 +72,7 @@ class RequestsAuth(requests.auth.AuthBase):
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         path = urlsplit(request.url or "").path
-        if self.telesign_mode != "hmac" or path.startswith("/v1/Account/"):
+        if self.telesign_mode != "hmac" or path.startswith(VTS_PREFIX):
             return request
         if request.headers.get("Authorization") != self._our_basic:
             return request
@@ -115,11 +122,7 @@ class SchemathesisAuth:
         return self.credentials
 
     def set(self, case: object, data: Credentials, context: object) -> None:
-        path: str = case.operation.path  # type: ignore[attr-defined]
-        if path.startswith("/v1/Account/"):
-            value = basic_authorization(data.vts_auth_id, data.vts_auth_token)
-        else:
-            value = basic_authorization(data.telesign_customer_id, data.telesign_api_key)
+        value = basic_for(data, case.operation.path)  # type: ignore[attr-defined]
         case.headers = {**(case.headers or {}), "Authorization": value}  # type: ignore[attr-defined]
 
 

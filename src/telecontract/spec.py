@@ -70,10 +70,15 @@ class Spec:
         return {op.path: op for op in self._operations_in(self.document.get("webhooks", {}))}
 
     def operation(self, operation_id: str) -> Operation:
-        for op in self.operations() + list(self.webhooks().values()):
-            if op.operation_id == operation_id:
-                return op
-        raise SpecError(f"The spec has no operation with operationId {operation_id!r}.")
+        try:
+            return self._by_operation_id[operation_id]
+        except KeyError:
+            raise SpecError(f"The spec has no operation with operationId {operation_id!r}.") from None
+
+    @functools.cached_property
+    def _by_operation_id(self) -> dict[str, Operation]:
+        # Built once: the mock, the sink and the load users look operations up per request.
+        return {op.operation_id: op for op in self.operations() + list(self.webhooks().values())}
 
     def _operations_in(self, items: dict[str, Any]) -> Iterator[Operation]:
         for path, item in items.items():
@@ -114,6 +119,12 @@ class Spec:
     @functools.cache  # noqa: B019 - one Spec per process, validators live as long as it
     def request_validator(self, operation_id: str, media_type: str) -> jsonschema_rs.Validator:
         return self.validator(self.request_schema(operation_id, media_type))
+
+    @functools.cache  # noqa: B019 - as above
+    def response_validator(
+        self, operation_id: str, status: str, media_type: str = "application/json"
+    ) -> jsonschema_rs.Validator:
+        return self.validator(self.response_schema(operation_id, status, media_type))
 
     def validator(self, schema: dict[str, Any]) -> jsonschema_rs.Validator:
         """A validator for a schema taken from this spec; its `$ref`s resolve against the spec."""

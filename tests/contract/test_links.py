@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from telecontract.auth import basic_authorization
+from telecontract.client_auth import basic_for
 from telecontract.contract.budget import BudgetedAuth
 from telecontract.contract.checks import DomainRules
 from telecontract.contract.target import Target
@@ -54,15 +54,10 @@ def send(
     body: Any,
     media_type: str | None,
 ) -> Any:
-    credentials = target.credentials
-    user = (
-        (credentials.vts_auth_id, credentials.vts_auth_token)
-        if operation.path.startswith("/v1/Account/")
-        else (credentials.telesign_customer_id, credentials.telesign_api_key)
-    )
+    # TeleSign's Basic header is upgraded to TSA HMAC on the wire by the run's auth.
     kwargs: dict[str, Any] = {
         "path_parameters": path_parameters,
-        "headers": {"Authorization": basic_authorization(*user)},
+        "headers": {"Authorization": basic_for(target.credentials, operation.path)},
     }
     if media_type is not None:
         kwargs |= {"body": body, "media_type": media_type}

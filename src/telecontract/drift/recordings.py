@@ -6,6 +6,8 @@ lacks the essentials is skipped and counted, never a traceback.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,11 +67,9 @@ def _from_har_entry(entry: Any) -> Recorded | None:
     content = response.get("content") if isinstance(response.get("content"), dict) else {}
     text = content.get("text") or ""
     if content.get("encoding") == "base64":
-        import base64
-
         try:
             text = base64.b64decode(text).decode("utf-8", errors="replace")
-        except ValueError:
+        except (binascii.Error, ValueError):
             text = ""
     headers = _headers(response.get("headers"))
     if "content-type" not in headers and content.get("mimeType"):

@@ -27,7 +27,7 @@ def violation(spec: Spec, operation_id: str, status: int, content_type: str, bod
         payload: Any = orjson.loads(body)
     except orjson.JSONDecodeError:
         return f"{operation_id} {status}: body is not JSON"
-    validator = spec.validator(content[media_type]["schema"])
+    validator = spec.response_validator(operation_id, str(status), media_type)
     if validator.is_valid(payload):
         return None
     error = next(iter(validator.iter_errors(payload)))

@@ -63,8 +63,7 @@ async def _post_event(state: MockState, call: DialCall, event: str, data: dict[s
         action = orjson.loads(response.content)
     except orjson.JSONDecodeError:
         return None
-    schema = state.spec.response_schema("receiveVoiceEvent", "200")
-    return action if state.spec.validator(schema).is_valid(action) else None
+    return action if state.spec.response_validator("receiveVoiceEvent", "200").is_valid(action) else None
 
 
 async def run(state: MockState, call: DialCall) -> None:

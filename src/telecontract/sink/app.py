@@ -71,14 +71,13 @@ def _verify_signature(webhook: str, request: Request, body: bytes, config: SinkC
     return auth.verify_telesign_callback(authorization=headers.get("authorization", ""), api_keys=keys, body=body)
 
 
-def _examine(spec: Spec, webhook: str, body: bytes) -> tuple[list[str], str]:
-    """(schema errors, reference) of a payload."""
+def _examine(spec: Spec, operation_id: str, body: bytes) -> tuple[Any, list[str], str]:
+    """(payload or None, schema errors, reference) of a delivery."""
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError:
-        return ["body is not JSON"], ""
-    schema = spec.request_schema(spec.webhooks()[webhook].operation_id, "application/json")
-    validator = spec.validator(schema)
+        return None, ["body is not JSON"], ""
+    validator = spec.request_validator(operation_id, "application/json")
     errors = (
         []
         if validator.is_valid(payload)
@@ -88,17 +87,17 @@ def _examine(spec: Spec, webhook: str, body: bytes) -> tuple[list[str], str]:
     if isinstance(payload, dict):
         found = payload.get("reference_id") or payload.get("session_uuid")
         reference = found if isinstance(found, str) else ""
-    return errors, reference
+    return payload, errors, reference
 
 
 def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
     spec = spec or load_spec()
     store = DeliveryStore(config.database)
-    webhooks = set(spec.webhooks())
+    operation_ids = {name: op.operation_id for name, op in spec.webhooks().items()}
 
     async def receive(request: Request) -> Response:
         webhook = request.path_params["webhook"]
-        if webhook not in webhooks:
+        if webhook not in operation_ids:
             return Response(f"unknown webhook {webhook!r}", status_code=404)
         body = await request.body()
         key = hashlib.sha256(body).hexdigest()
@@ -110,14 +109,14 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
             fail_first = config.fail_first
         answer = 503 if config.attempts[key] <= fail_first else 200
         signature_ok = _verify_signature(webhook, request, body, config)
-        errors, reference = _examine(spec, webhook, body)
+        payload, errors, reference = _examine(spec, operation_ids[webhook], body)
         headers = orjson.dumps(redact_headers(request.headers.items())).decode()
         row = (webhook, reference, key, time.time(), answer, signature_ok, orjson.dumps(errors).decode(), headers, body)
         await store.add(row)  # on disk before we answer
         if answer != 200:
             return Response(status_code=answer)
         if webhook == "voiceEvent" and not errors:
-            action = config.voice_script(orjson.loads(body))
+            action = config.voice_script(payload)
             if action is not None:
                 return Response(orjson.dumps(action), media_type="application/json")
         return Response(status_code=200)
