@@ -51,20 +51,24 @@ def telesign_string_to_sign(
     content_type: str,
     date: str,
     nonce: str | None,
-    body: str,
+    body: str | bytes,
     resource: str,
     ts_date: str | None = None,
-) -> str:
-    """The canonical string TeleSign signs (see the `telesignHmac` scheme in the spec)."""
+) -> bytes:
+    """The canonical bytes TeleSign signs (see the `telesignHmac` scheme in the spec).
+
+    The body goes in as the exact bytes sent, so a body that is not UTF-8 signs and verifies alike.
+    """
     parts = [method.upper(), content_type, "" if ts_date else date, f"x-ts-auth-method:{HMAC_METHOD}"]
     if ts_date:
         parts.append(f"x-ts-date:{ts_date}")
     if nonce:
         parts.append(f"x-ts-nonce:{nonce}")
+    encoded = [part.encode("utf-8") for part in parts]
     if content_type and body:
-        parts.append(body)
-    parts.append(resource)
-    return "\n".join(parts)
+        encoded.append(body if isinstance(body, bytes) else body.encode("utf-8"))
+    encoded.append(resource.encode("utf-8"))
+    return b"\n".join(encoded)
 
 
 def telesign_hmac_headers(
@@ -73,7 +77,7 @@ def telesign_hmac_headers(
     api_key: str,
     method: str,
     resource: str,
-    body: str = "",
+    body: str | bytes = "",
     content_type: str = "",
     date: str | None = None,
     nonce: str | None = None,
@@ -86,7 +90,7 @@ def telesign_hmac_headers(
         method=method, content_type=content_type, date=date, nonce=nonce, body=body, resource=resource
     )
     headers = {
-        "Authorization": f"TSA {customer_id}:{_hmac_b64(decode_api_key(api_key), to_sign.encode())}",
+        "Authorization": f"TSA {customer_id}:{_hmac_b64(decode_api_key(api_key), to_sign)}",
         "Date": date,
         "X-TS-Auth-Method": HMAC_METHOD,
         "X-TS-Nonce": nonce,
@@ -136,7 +140,7 @@ def verify_telesign(
     headers: Mapping[str, str],
     method: str,
     resource: str,
-    body: str,
+    body: str | bytes,
     api_keys: Mapping[str, str],
     nonces: NonceCache,
     now: float,
@@ -180,7 +184,7 @@ def verify_telesign(
         resource=resource,
         ts_date=ts_date,
     )
-    expected_signature = _hmac_b64(decode_api_key(api_key), to_sign.encode())
+    expected_signature = _hmac_b64(decode_api_key(api_key), to_sign)
     if not hmac.compare_digest(expected_signature.encode(), signature.encode()):
         return BAD_SIGNATURE
     # Only a correctly signed request may spend a nonce, or anyone could burn them.

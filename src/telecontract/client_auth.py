@@ -49,7 +49,7 @@ def auth_headers(
         api_key=credentials.telesign_api_key,
         method=method,
         resource=path,
-        body=body.decode("utf-8", errors="replace"),
+        body=body,
         content_type=content_type,
     )
     headers.pop("Content-Type", None)  # already on the request; signing must not change it

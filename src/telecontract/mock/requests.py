@@ -62,15 +62,11 @@ def media_type(request: Request) -> str:
 async def telesign_auth_failure(request: Request, state: MockState, raw: bytes) -> auth.AuthFailure | None:
     if state.config.has("auth_ignored"):
         return None
-    try:
-        body = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        body = ""
     return auth.verify_telesign(
         headers=request.headers,
         method=request.method,
         resource=request.url.path,
-        body=body,
+        body=raw,
         api_keys=state.telesign_keys,
         nonces=state.nonces,
         now=time.time(),

@@ -1,0 +1,222 @@
+"""Every rule the gate can report, with its source: the catalogue behind `telecontract gate --list-rules`.
+
+Rules that judge a response against the spec (status, content type, schema, headers) take their
+source from the constraint broken: the spec's `x-provenance`. Every other rule (schemathesis's
+behavioural checks, our domain checks, the rules our tests assert) has one source, named here.
+Provider pages are cited by title and section, with a short quote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telecontract.findings import Finding, Severity
+from telecontract.provenance import Provenance
+
+NUMBER_MASKING = "Get Started with the Number Masking API (TeleSign)"
+VOICE_SESSION = "Set up an Anonymous Voice Session (TeleSign)"
+VOICE_V1 = "Standard Voice API (TeleSign)"
+VOICE_V2 = "Stream Audio and Collect Digits with TeleSign's Voice API"
+TELESIGN_OPENAPI = "TeleSign's published OpenAPI definitions for Number Masking and Voice (archived public copy)"
+PLIVO = "Plivo's public API reference for Number Masking sessions and the plivo SDK on PyPI (VTS is Plivo-compatible)"
+
+
+def documented(page: str, quote: str) -> Provenance:
+    return Provenance("documented", f'{page}: "{quote}"')
+
+
+def reference(name: str) -> Provenance:
+    return Provenance("provider-reference", name)
+
+
+def inferred(why: str) -> Provenance:
+    return Provenance("inferred", why)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    summary: str
+    # None: the rule judges against the spec, and each constraint carries its own x-provenance.
+    provenance: Provenance | None
+    # None: error when sourced, warning when inferred.
+    severity: Severity | None = None
+
+    def severity_for(self, provenance: Provenance) -> Severity:
+        if self.severity is not None:
+            return self.severity
+        return "error" if provenance.sourced else "warning"
+
+
+def _catalogue(*rules: Rule) -> dict[str, Rule]:
+    return {rule.name: rule for rule in rules}
+
+
+RULES = _catalogue(
+    # ---- judged against the spec: the source is the broken constraint's x-provenance ----------
+    Rule("status_code_conformance", "the HTTP status is one the spec declares for the operation", None),
+    Rule("content_type_conformance", "the Content-Type is one the spec declares for that status", None),
+    Rule("response_schema_conformance", "the body matches the schema the spec declares for that status", None),
+    Rule("response_headers_conformance", "headers the spec declares required are present and valid", None),
+    # ---- schemathesis's behavioural checks ------------------------------------------------------
+    Rule(
+        "not_a_server_error",
+        "no request, however malformed, is answered with a 5xx",
+        reference(TELESIGN_OPENAPI + ": bad or missing parameters are answered 400; " + PLIVO + ": 400 on bad input"),
+    ),
+    Rule(
+        "ignored_auth",
+        "an operation that declares auth refuses a request without valid credentials",
+        documented(VOICE_V1 + ", Authentication", "you must digitally sign your request message with valid credentials"),
+    ),
+    Rule(
+        "negative_data_rejection",
+        "a request the spec forbids is refused with a 4xx",
+        inferred("the documents list parameters and limits but do not promise that every violation is refused"),
+    ),
+    Rule(
+        "positive_data_acceptance",
+        "a request the spec allows is accepted",
+        inferred("valid requests may still be refused for account state: 2702 no masked id, 2706/2707 blocked"),
+    ),
+    Rule(
+        "missing_required_header",
+        "a request without a required header is refused",
+        inferred("no document says how a missing header is answered"),
+    ),
+    Rule(
+        "unsupported_method",
+        "a method the spec does not declare for a path is answered 405",
+        inferred("only the Voice API page lists its methods; 405 for the others is HTTP practice"),
+    ),
+    Rule(
+        "use_after_free",
+        "a deleted resource is gone",
+        reference(PLIVO + ", Delete a masking session"),
+    ),
+    Rule(
+        "ensure_resource_availability",
+        "a created resource can be read at once",
+        reference(PLIVO + ", Retrieve a masking session"),
+    ),
+    Rule("max_response_time", "answers come within the configured time", inferred("a setting of the run, not the API")),
+    # ---- our domain checks ----------------------------------------------------------------------
+    Rule(
+        "masked_id_differs_from_real_number",
+        "a masked id is never a party's real number, and a session's two masked ids differ",
+        documented(NUMBER_MASKING, "without either party disclosing their phone numbers"),
+    ),
+    Rule(
+        "country_fields_agree_with_number",
+        "country_code, ISO2, ISO3 and name are those of the party's number",
+        documented(NUMBER_MASKING + ", Example", '"complete_phone_number": "381555555555", "country_code": "381"'),
+    ),
+    Rule(
+        "session_end_on_is_creation_plus_validity",
+        "session_end_on is the creation time plus validity_period, in the account's unit (hours by default)",
+        documented(
+            VOICE_SESSION + ", Example 1",
+            '"validity_period": 500 ... "session_end_on": "2018-03-05 10:59:13.761245" ... '
+            '"updated_on": "2018-02-12T14:57:11.765723Z" (500 hours apart)',
+        ),
+    ),
+    Rule(
+        "status_code_agrees_with_status_code",
+        "the HTTP status and the body's status.code pair up as the documents map them",
+        documented(VOICE_V1 + ", Success Status Codes for /v1/voice", "201 103 Call in progress"),
+    ),
+    Rule(
+        "status_description_matches_code",
+        "a Voice v1 status.description is the text the documents give its code",
+        documented(VOICE_V1 + ", Success Status Codes", "107 Line busy"),
+        severity="warning",  # providers reword descriptions; clients are told to code against codes
+    ),
+    Rule(
+        "reference_id_is_unique",
+        "every created transaction gets a reference_id no other transaction had",
+        documented(VOICE_V1 + ", Response Parameters", "The value is unique to each web service request"),
+    ),
+    Rule(
+        "read_names_the_requested_resource",
+        "a read answers for the call or session its path names",
+        documented(VOICE_V1 + ", GET", "sending a GET request containing the reference id for the message you sent"),
+    ),
+    Rule(
+        "get_returns_what_post_created",
+        "a VTS session read back has the parties and number it was created with",
+        reference(PLIVO + ", Retrieve a masking session"),
+    ),
+    Rule(
+        "masked_id_serves_one_session_per_party",
+        "no masked id serves two active sessions that share a party",
+        inferred("routing by masked id needs it (a caller would reach two sessions); no document states it"),
+    ),
+    # ---- rules our tests assert -----------------------------------------------------------------
+    Rule(
+        "auth_is_enforced",
+        "unsigned, wrongly signed, stale, replayed and unknown-customer requests are refused with 401",
+        documented(VOICE_V1 + ", Authentication", "you must digitally sign your request message with valid credentials"),
+    ),
+    Rule(
+        "expired_session_stops_routing",
+        "a session past its end routes nothing",
+        inferred("the documents give a session an end (session_end_on) but do not say what routing does after it"),
+    ),
+    Rule(
+        "callback_delivered",
+        "a call with a callback_url gets its result posted there",
+        documented(VOICE_V1 + ", Transaction Callback", "TeleSign posts the results of your transactions"),
+    ),
+    Rule(
+        "callback_retry_schedule",
+        "a failed callback is retried after 10 s, then after another 30 s",
+        documented(
+            VOICE_V1 + ", Set up the Transaction Callback Service",
+            "the TeleSign server waits 10 seconds, then tries again ... waits an additional 30 seconds",
+        ),
+    ),
+    Rule(
+        "callback_signature_valid",
+        "callbacks are signed with the account's key",
+        inferred("no public source states how TeleSign or VTS sign callbacks; we follow their request signing"),
+    ),
+    Rule(
+        "webhook_payload_conformance",
+        "callback payloads match the spec's webhooks",
+        inferred("the documents show no callback payloads; the shapes follow each provider's response envelope"),
+    ),
+    Rule(
+        "v2_event_order",
+        "a call's events come as dial_completed, play_completed, call_completed",
+        inferred("the Voice v2 page shows dial_completed then play_completed; call_completed is not documented"),
+    ),
+)
+
+
+def rule(name: str) -> Rule:
+    """The rule called `name`; an unknown name is a bug in the suite, not in the target."""
+    try:
+        return RULES[name]
+    except KeyError:
+        raise KeyError(f"rule {name!r} is not in telecontract.contract.rules.RULES") from None
+
+
+def finding(
+    name: str,
+    message: str,
+    *,
+    provenance: Provenance | None = None,
+    operation: str = "",
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding of rule `name`.
+
+    `provenance` is the broken constraint's, for rules judged by the spec; `severity` overrides
+    the rule's own (a tolerated deviation from a documented rule is a warning).
+    """
+    known = rule(name)
+    found = provenance or known.provenance
+    if found is None:  # a spec rule whose constraint could not be located: judge it as written
+        found = Provenance("documented", "the spec (constraint not located)")
+    weight = severity or known.severity_for(found)
+    return Finding(name, found.source, weight, message, found.citation, operation)

@@ -1,0 +1,63 @@
+"""The one place a run is judged: pass, fail, incomplete or error, and why.
+
+The gate, the reports and the self-test all call `decide`, so they cannot disagree.
+Exit codes: 0 pass, 1 a contract failure, 2 the suite could not run, 3 incomplete (the request
+budget ran out before every operation was exercised).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from telecontract.findings import Finding
+
+PASS, FAIL, ERROR, INCOMPLETE = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    exit_code: int
+    label: str  # PASS, FAIL, ERROR, INCOMPLETE
+    reason: str
+
+    @property
+    def passed(self) -> bool:
+        return self.exit_code == PASS
+
+
+def decide(
+    findings: Iterable[Finding],
+    *,
+    strict: bool,
+    suite_status: int,
+    cases: int,
+    never_succeeded: Sequence[str] = (),
+    unexercised: Sequence[str] = (),
+) -> Verdict:
+    """Judge a run from its findings and how the suite itself ended (pytest's exit status)."""
+    findings = list(findings)
+    failing = [f for f in findings if f.counts_against(strict=strict)]
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    if suite_status not in (0, 1):
+        return Verdict(ERROR, "ERROR", f"the suite could not run (pytest exit status {suite_status})")
+    if failing:
+        rules = sorted({f.rule for f in failing})
+        kind = "rules (strict: warnings count)" if strict and any(f.severity == "warning" for f in failing) else "rules"
+        return Verdict(FAIL, "FAIL", f"the target broke {len(failing)} times {kind}: {', '.join(rules)}")
+    if suite_status == 1:
+        return Verdict(FAIL, "FAIL", "a test failed outside any named rule (details above)")
+    if cases == 0:
+        return Verdict(FAIL, "FAIL", "no case was run, so nothing was checked")
+    if never_succeeded:
+        return Verdict(
+            FAIL, "FAIL", f"never answered 2xx, so the happy path went unchecked: {', '.join(never_succeeded)}"
+        )
+    if unexercised:
+        return Verdict(
+            INCOMPLETE,
+            "INCOMPLETE",
+            f"the request budget ran out before these were exercised: {', '.join(unexercised)}",
+        )
+    suffix = f" ({warnings} warning{'s' if warnings != 1 else ''} from inferred rules)" if warnings else ""
+    return Verdict(PASS, "PASS", f"the target honours the contract{suffix}")
