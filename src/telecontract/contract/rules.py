@@ -18,6 +18,7 @@ VOICE_SESSION = "Set up an Anonymous Voice Session (TeleSign)"
 VOICE_V1 = "Standard Voice API (TeleSign)"
 VOICE_V2 = "Stream Audio and Collect Digits with TeleSign's Voice API"
 TELESIGN_OPENAPI = "TeleSign's published OpenAPI definitions for Number Masking and Voice (archived public copy)"
+MUST_SIGN = "you must digitally sign your request message with valid credentials"
 PLIVO = "Plivo's public API reference for Number Masking sessions and the plivo SDK on PyPI (VTS is Plivo-compatible)"
 
 
@@ -67,7 +68,7 @@ RULES = _catalogue(
     Rule(
         "ignored_auth",
         "an operation that declares auth refuses a request without valid credentials",
-        documented(VOICE_V1 + ", Authentication", "you must digitally sign your request message with valid credentials"),
+        documented(VOICE_V1 + ", Authentication", MUST_SIGN),
     ),
     Rule(
         "negative_data_rejection",
@@ -155,7 +156,7 @@ RULES = _catalogue(
     Rule(
         "auth_is_enforced",
         "unsigned, wrongly signed, stale, replayed and unknown-customer requests are refused with 401",
-        documented(VOICE_V1 + ", Authentication", "you must digitally sign your request message with valid credentials"),
+        documented(VOICE_V1 + ", Authentication", MUST_SIGN),
     ),
     Rule(
         "expired_session_stops_routing",
