@@ -75,6 +75,14 @@ class Spec:
         except KeyError:
             raise SpecError(f"The spec has no operation with operationId {operation_id!r}.") from None
 
+    def path_of(self, path: str) -> str | None:
+        """The spec's key for `path`, with or without a trailing slash (providers differ on it)."""
+        paths = self.document.get("paths", {})
+        if path in paths:
+            return path
+        other = path[:-1] if path.endswith("/") else path + "/"
+        return other if other in paths else None
+
     @functools.cached_property
     def _by_operation_id(self) -> dict[str, Operation]:
         # Built once: the mock, the sink and the load users look operations up per request.

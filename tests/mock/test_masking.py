@@ -7,6 +7,7 @@ import time
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 
 from telecontract.client_auth import HttpxAuth
 
@@ -75,17 +76,19 @@ def test_masked_ids_are_reused_only_between_sessions_without_a_shared_party(star
 
 def test_expired_session_frees_its_masked_ids(start_mock) -> None:
     mock = start_mock(dual_pools={"US": ("13325550000", "13325550001")})
-    assert create(mock, validity=10).status_code == 200  # 10 ms at the test time scale
-    time.sleep(0.05)
+    assert create(mock, validity=1).status_code == 200
+    assert create(mock, RIDER, "15555550003").json()["status"]["code"] == 2702  # both ids are taken
+    mock.client.post("/_sim/clock", json={"advance": mock.state.scaled(3600) + 0.01})  # an hour on
     assert create(mock, RIDER, "15555550003").status_code == 200
 
 
-def test_session_end_on_is_creation_plus_validity(mock) -> None:
-    body = create(mock, validity=3600).json()
+@pytest.mark.parametrize(("unit", "seconds"), [("hours", 3600), ("seconds", 1), ("minutes", 60)])
+def test_session_end_on_is_creation_plus_validity_in_the_accounts_unit(start_mock, unit: str, seconds: int) -> None:
+    body = create(start_mock(validity_unit=unit), validity=500).json()
     created = datetime.strptime(body["status"]["updated_on"], "%Y-%m-%dT%H:%M:%S.%fZ")
     ends = datetime.strptime(body["session_data"]["session_end_on"], "%Y-%m-%d %H:%M:%S.%f")
-    assert ends - created == timedelta(seconds=3600)
-    assert body["session_data"]["validity"] == 3600
+    assert ends - created == timedelta(seconds=500 * seconds)  # hours by default, as the documents show
+    assert body["session_data"]["validity"] == 500
 
 
 def test_documented_refusals(mock) -> None:
@@ -129,5 +132,5 @@ def test_long_finished_sessions_are_forgotten(mock) -> None:
     now = time.time()
     mock.state.forget_old(now)
     assert reference_id in mock.state.masked_sessions  # ended, but within the retention time
-    mock.state.forget_old(now + mock.state.scaled(25 * 3600))
+    mock.state.forget_old(now + mock.state.scaled(26 * 3600))
     assert reference_id not in mock.state.masked_sessions

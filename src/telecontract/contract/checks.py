@@ -1,23 +1,43 @@
 """Domain rules a schema cannot state, as schemathesis checks.
 
-Each check is named as a statement about the response and fails with a one-line message. Checks
-that compare responses across requests (uniqueness, "GET returns what POST created") keep their
-memory in a `DomainRules` instance, one per run.
+Each check is named as a statement about the response and fails with a one-line message; its
+source is in `telecontract.contract.rules`. Checks that compare responses across requests
+(uniqueness, "GET returns what POST created") keep their memory in a `DomainRules` instance, one
+per run.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from telecontract import phone
 from telecontract.contract.failures import RuleViolation
+from telecontract.contract.rules import TELESIGN_OPENAPI, inferred
 from telecontract.redaction import redact_text
 
 MASKING_PATHS = ("/v1/anonymous/session/sms", "/v1/anonymous/session/sms_voice")
-VTS_SESSION = "/v1/Account/{auth_id}/Masking/Session/{session_uuid}/"
-VTS_SESSIONS = "/v1/Account/{auth_id}/Masking/Session/"
+# VTS paths with or without their trailing slash (the VTS page writes none, the Plivo SDK one).
+VTS_SESSION = "/v1/Account/{auth_id}/Masking/Session/{session_uuid}"
+VTS_SESSIONS = "/v1/Account/{auth_id}/Masking/Session"
+VOICE_CALL = "/v1/voice/{reference_id}"
+# Clock skew between the provider's hosts, and rounding of the printed times.
+END_ON_TOLERANCE = timedelta(minutes=5)
+# The Voice API page's text for each status code; providers reword them (a warning-level rule).
+VOICE_DESCRIPTIONS = {
+    100: "Call answered",
+    101: "Not answered",
+    103: "Call in progress",
+    104: "Wrong/invalid phone number",
+    106: "Call failed",
+    107: "Line busy",
+    130: "Call blocked by TeleSign",
+}
+MASKING_PAIRS = inferred(
+    "the Number Masking pages show 2700 without its HTTP status; 2701-2708 come from " + TELESIGN_OPENAPI
+)
 # HTTP status -> the status.code values the documents pair with it, per operation.
 STATUS_CODE_MAP: dict[tuple[str, str], dict[int, frozenset[int]]] = {
     ("POST", "/v1/voice"): {201: frozenset({103}), 200: frozenset({104, 130})},
@@ -37,7 +57,7 @@ def _json(response: Any) -> Any:
 
 
 def _is(case: Any, method: str, *paths: str) -> bool:
-    return case.method.upper() == method and case.operation.path in paths
+    return case.method.upper() == method and case.operation.path.rstrip("/") in paths
 
 
 def _session_data(case: Any, response: Any) -> dict[str, Any] | None:
@@ -86,24 +106,13 @@ def country_fields_agree_with_number(ctx: Any, response: Any, case: Any) -> None
             )
 
 
-def session_end_on_is_creation_plus_validity(ctx: Any, response: Any, case: Any) -> None:
-    """session_end_on equals the creation time (status.updated_on) plus the validity period."""
-    data = _session_data(case, response)
-    if data is None:
-        return
-    body = _json(response)
-    try:
-        created = datetime.strptime(body["status"]["updated_on"], "%Y-%m-%dT%H:%M:%S.%fZ")
-        ends = datetime.strptime(data["session_end_on"], "%Y-%m-%d %H:%M:%S.%f")
-        validity = int(data["validity"])
-    except (KeyError, TypeError, ValueError):
-        return  # shape problems are the schema check's to report
-    drift = abs((ends - created) - timedelta(seconds=validity))
-    if drift > timedelta(seconds=1):
-        raise RuleViolation(
-            "session_end_on_is_creation_plus_validity",
-            f"session_end_on is {ends - created} after creation, validity is {validity} s",
-        )
+def _timestamp(text: Any, *formats: str) -> datetime:
+    for form in formats:
+        try:
+            return datetime.strptime(str(text), form)
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 def status_code_agrees_with_status_code(ctx: Any, response: Any, case: Any) -> None:
@@ -120,7 +129,51 @@ def status_code_agrees_with_status_code(ctx: Any, response: Any, case: Any) -> N
             "status_code_agrees_with_status_code",
             f"HTTP {response.status_code} came with status.code {code}; the documents pair it with "
             f"{', '.join(map(str, sorted(expected)))}",
+            provenance=MASKING_PAIRS if case.operation.path in MASKING_PATHS else None,
         )
+
+
+def status_description_matches_code(ctx: Any, response: Any, case: Any) -> None:
+    """A Voice v1 status.description is the Voice API page's text for its code."""
+    if not (_is(case, "POST", "/v1/voice") or _is(case, "GET", VOICE_CALL)):
+        return
+    body = _json(response)
+    status = body.get("status") if isinstance(body, dict) else None
+    if not isinstance(status, dict) or status.get("code") not in VOICE_DESCRIPTIONS:
+        return
+    documented = VOICE_DESCRIPTIONS[status["code"]]
+    if str(status.get("description", "")).strip().lower() != documented.lower():
+        raise RuleViolation(
+            "status_description_matches_code",
+            f"status {status['code']} came as {status.get('description')!r}; the Voice API page says {documented!r}",
+        )
+
+
+def read_names_the_requested_resource(ctx: Any, response: Any, case: Any) -> None:
+    """A read answers for the call or session its path names."""
+    body = _json(response)
+    if response.status_code != 200 or not isinstance(body, dict):
+        return
+    parameters = case.path_parameters or {}
+    if _is(case, "GET", VOICE_CALL):
+        asked, answered = str(parameters.get("reference_id", "")), body.get("reference_id")
+    elif _is(case, "GET", VTS_SESSION):
+        asked, answered = str(parameters.get("session_uuid", "")), body.get("session_uuid")
+    else:
+        return
+    if not isinstance(answered, str) or answered.upper() != asked.upper():
+        raise RuleViolation(
+            "read_names_the_requested_resource", f"{case.operation.label} asked for {asked}, answered for {answered}"
+        )
+
+
+def _fingerprint(response: Any) -> str:
+    """What tells two exchanges apart even when Python reuses the memory of a freed response."""
+    request = response.request
+    digest = hashlib.sha256()
+    for part in (request.method, request.url, request.body, sorted(request.headers.items()), response.content):
+        digest.update(repr(part).encode())
+    return digest.hexdigest()
 
 
 @dataclass(slots=True)
@@ -135,7 +188,9 @@ class DomainRules:
 
     # The target's clock speed: a session's real lifetime is its validity times this.
     time_scale: float = 1.0
-    reference_ids: dict[str, int] = field(default_factory=dict)
+    # Seconds per unit of validity_period (hours by default; see --validity-unit).
+    validity_seconds: int = 3600
+    reference_ids: dict[str, str] = field(default_factory=dict)
     created_vts: dict[str, dict[str, Any]] = field(default_factory=dict)
     masked_leases: dict[str, list[_Lease]] = field(default_factory=dict)
 
@@ -143,8 +198,10 @@ class DomainRules:
         return [
             masked_id_differs_from_real_number,
             country_fields_agree_with_number,
-            session_end_on_is_creation_plus_validity,
+            self.session_end_on_is_creation_plus_validity,
             status_code_agrees_with_status_code,
+            status_description_matches_code,
+            read_names_the_requested_resource,
             self.reference_id_is_unique,
             self.get_returns_what_post_created,
             self.masked_id_serves_one_session_per_party,
@@ -160,9 +217,30 @@ class DomainRules:
         reference_id = body.get("reference_id")
         if not isinstance(reference_id, str):
             return
-        seen = self.reference_ids.setdefault(reference_id.upper(), id(response))
-        if seen != id(response):  # the same response may be checked twice; another one may not match
+        fingerprint = _fingerprint(response)
+        seen = self.reference_ids.setdefault(reference_id.upper(), fingerprint)
+        if seen != fingerprint:  # the same exchange may be checked twice; another one may not match
             raise RuleViolation("reference_id_is_unique", f"reference_id {reference_id} was already issued")
+
+    def session_end_on_is_creation_plus_validity(self, ctx: Any, response: Any, case: Any) -> None:
+        """session_end_on is the creation time (status.updated_on) plus validity, in the account's unit."""
+        data = _session_data(case, response)
+        if data is None:
+            return
+        body = _json(response)
+        try:
+            created = _timestamp(body["status"]["updated_on"], "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ")
+            ends = _timestamp(data["session_end_on"], "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S")
+            validity = int(data["validity"])
+        except (KeyError, TypeError, ValueError):
+            return  # shape problems are the schema check's to report
+        due = timedelta(seconds=validity * self.validity_seconds)
+        if abs((ends - created) - due) > END_ON_TOLERANCE:
+            raise RuleViolation(
+                "session_end_on_is_creation_plus_validity",
+                f"session_end_on is {ends - created} after creation; validity {validity} in the account's unit "
+                f"is {due} (set --validity-unit if the account counts otherwise)",
+            )
 
     def get_returns_what_post_created(self, ctx: Any, response: Any, case: Any) -> None:
         """A VTS session read back has the parties and number it was created with."""

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from telecontract.findings import Finding
+from telecontract.provenance import Provenance
+
 
 class RuleViolation(AssertionError):
-    """A domain rule broke. `rule` is the stable name a report groups by."""
+    """A rule broke. `rule` names it in `telecontract.contract.rules.RULES`, which gives its source.
 
-    def __init__(self, rule: str, message: str) -> None:
+    `provenance` overrides the rule's own source where one check judges constraints of several
+    sources (for example a status pairing that one document states and another only infers).
+    """
+
+    def __init__(self, rule: str, message: str, *, provenance: Provenance | None = None) -> None:
         super().__init__(f"{rule}: {message}")
         self.rule = rule
         self.message = message
+        self.provenance = provenance
+
+    def finding(self, operation: str = "") -> Finding:
+        from telecontract.contract.rules import finding  # rules imports findings; keep this one-way
+
+        return finding(self.rule, self.message, provenance=self.provenance, operation=operation)

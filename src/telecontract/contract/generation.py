@@ -1,10 +1,14 @@
-"""Realistic party numbers for generated requests.
+"""Party numbers for generated requests: realistic on the embedded mock, listed ones on a live target.
 
 The schema only says "digits with a country code", so schemathesis happily generates numbers that
 no country has. A provider rightly refuses those, which would make "schema-valid data is accepted"
-cry wolf. Here every pattern-valid but impossible party number is swapped for a possible one, and
-the two parties of a session are kept apart (both are preconditions a schema cannot state).
-Values that break the pattern are left alone, so negative tests keep their teeth.
+cry wolf. On the embedded mock every pattern-valid but impossible party number is swapped for a
+possible one, and the two parties of a session are kept apart (both are preconditions a schema
+cannot state). Values that break the pattern are left alone, so negative tests keep their teeth.
+
+Against a live target a generated number would ring a stranger's phone: every pattern-valid party
+number is drawn from the user's list instead, and any other value a provider might still dial is
+replaced by one no country can have. The spec's own examples get listed numbers too.
 """
 
 from __future__ import annotations
@@ -17,21 +21,12 @@ import schemathesis
 from hypothesis import strategies as st
 
 from telecontract import phone
+from telecontract.contract.budget import FRAMING_HEADERS
+from telecontract.numbers import PARTY_FIELDS, UNDIALABLE, dialable
 
 REGIONS = ("US", "GB", "RS", "DE", "FR", "IN", "BR", "JP", "NG", "AU")
 PATTERN = re.compile(r"\+?[1-9][0-9]{6,14}")
 AUTH_ID = re.compile(r"[A-Za-z0-9]{1,64}")
-# Where party numbers sit in request bodies, top level or under JSON-RPC `params`.
-PHONE_FIELDS = (
-    "phone_number_1",
-    "phone_number_2",
-    "phone_number",
-    "caller_id",
-    "to",
-    "caller_id_number",
-    "first_party",
-    "second_party",
-)
 PAIRS = (("phone_number_1", "phone_number_2"), ("first_party", "second_party"))
 
 
@@ -64,32 +59,80 @@ def _is_possible(value: str) -> bool:
 
 
 @st.composite
-def _realistic(draw: st.DrawFn, body: dict[str, Any]) -> dict[str, Any]:
+def _realistic(draw: st.DrawFn, body: dict[str, Any], listed: tuple[str, ...] | None) -> dict[str, Any]:
     body = dict(body)
     fields = body
     if isinstance(body.get("params"), dict):
         fields = body["params"] = dict(body["params"])
-    for name in PHONE_FIELDS:
-        value = fields.get(name)
-        if isinstance(value, str) and PATTERN.fullmatch(value) and not _is_possible(value):
-            fields[name] = ("+" if value.startswith("+") else "") + draw(possible_numbers())
+    parties = possible_numbers() if listed is None else st.sampled_from(listed)
+    for name in PARTY_FIELDS:
+        if name in fields:
+            fields[name] = _party_value(draw, fields[name], parties, live=listed is not None)
     for first, second in PAIRS:
         a, b = fields.get(first), fields.get(second)
         if isinstance(a, str) and isinstance(b, str) and a.lstrip("+") == b.lstrip("+"):
-            other = draw(possible_numbers().filter(lambda n, a=a: n != a.lstrip("+")))
+            if listed is not None and len(listed) < 2:
+                continue  # one listed number: the provider answers "parties must differ", as documented
+            other = draw(parties.filter(lambda n, a=a: n != a.lstrip("+")))
             fields[second] = ("+" if b.startswith("+") else "") + other
     return body
 
 
-def realistic_parties(context: schemathesis.HookContext, body: Any) -> st.SearchStrategy[Any]:
-    if not isinstance(body, dict):
-        return st.just(body)
-    return _realistic(body)
+def _party_value(draw: st.DrawFn, value: Any, parties: st.SearchStrategy[str], *, live: bool) -> Any:
+    if isinstance(value, list):
+        return [_party_value(draw, item, parties, live=live) for item in value]
+    if isinstance(value, str) and PATTERN.fullmatch(value) and (live or not _is_possible(value)):
+        return ("+" if value.startswith("+") else "") + draw(parties)
+    if live and dialable(value) is not None:
+        return 0 if isinstance(value, int) else UNDIALABLE  # negative data, and nobody's number
+    return value
 
 
-def install(schema: schemathesis.BaseSchema, *, vts_auth_id: str) -> None:
-    """Register the generation hooks on one schema (not globally)."""
-    schema.hook("flatmap_body")(realistic_parties)
+def realistic_parties(listed: tuple[str, ...] | None) -> Any:
+    def hook(context: schemathesis.HookContext, body: Any) -> st.SearchStrategy[Any]:
+        if not isinstance(body, dict):
+            return st.just(body)
+        return _realistic(body, listed)
+
+    return hook
+
+
+def with_listed_numbers(document: dict[str, Any], listed: tuple[str, ...]) -> dict[str, Any]:
+    """The request examples of `document` (in place) with their party numbers taken from `listed`."""
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            for media in (body or {}).get("content", {}).values():
+                for example in media.get("examples", {}).values():
+                    if isinstance(example.get("value"), dict):
+                        example["value"] = listed_example(example["value"], listed)
+    return document
+
+
+def listed_example(value: dict[str, Any], listed: tuple[str, ...]) -> dict[str, Any]:
+    """An example request with each party field given the next listed number."""
+    value = dict(value)
+    fields = value
+    if isinstance(value.get("params"), dict):
+        fields = value["params"] = dict(value["params"])
+    index = 0
+    for name in PARTY_FIELDS:
+        if isinstance(fields.get(name), str):
+            fields[name] = ("+" if fields[name].startswith("+") else "") + listed[index % len(listed)]
+            index += 1
+    return value
+
+
+def install(schema: schemathesis.BaseSchema, *, vts_auth_id: str, listed: tuple[str, ...] | None = None) -> None:
+    """Register the generation hooks on one schema (not globally). `listed`: the live run's numbers."""
+    schema.hook("flatmap_body")(realistic_parties(listed))
+
+    def no_framing_headers(context: schemathesis.HookContext, headers: dict[str, Any] | None) -> Any:
+        if not isinstance(headers, dict):
+            return headers
+        return {k: v for k, v in headers.items() if k.lower() not in FRAMING_HEADERS}
+
+    schema.hook("map_headers")(no_framing_headers)
 
     # The VTS path names the account; any other than the authenticated one is (rightly) a 403.
     # Config-level `parameters` do not reach stateful runs, so this is a hook.

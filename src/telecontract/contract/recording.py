@@ -19,15 +19,10 @@ from telecontract.credentials import (
     ENV_VTS_AUTH_TOKEN,
     Credentials,
 )
+from telecontract.findings import Finding
 from telecontract.redaction import redact_body, redact_headers, redact_text
 
 MAX_BODY = 65536  # enough for a full page of VTS sessions; drift reads these bodies
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: str
-    message: str
 
 
 @dataclass(slots=True)
@@ -56,7 +51,7 @@ class Exchange:
             "response": {"status": self.status, "headers": self.response_headers, "body": self.response_body},
             "elapsed_ms": round(self.elapsed_ms, 3),
             "started": self.started,
-            "findings": [{"rule": f.rule, "message": f.message} for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings],
         }
 
     def curl(self) -> str:
@@ -87,13 +82,12 @@ def _text(content: bytes | str | None, secrets: tuple[str, ...]) -> str:
 class Recorder:
     secrets: tuple[str, ...] = ()
     exchanges: list[Exchange] = field(default_factory=list)
-    # Failures raised by our own tests (no single exchange): (test id, rule, message).
+    # Findings of our own tests (no single exchange): (test id, finding).
     test_findings: list[tuple[str, Finding]] = field(default_factory=list)
 
-    def record(self, operation: str, response: Any, results: list[Any], started: float) -> None:
-        """`response` is a schemathesis Response; `results` its CheckResults."""
+    def record(self, operation: str, response: Any, findings: list[Finding], started: float) -> None:
+        """`response` is a schemathesis Response; `findings` what its checks came to."""
         request = response.request
-        findings = [Finding(result.name, _one_line(result.failure)) for result in results if result.failure is not None]
         headers = {k: ", ".join(v) if isinstance(v, list) else v for k, v in response.headers.items()}
         self.exchanges.append(
             Exchange(
@@ -111,15 +105,8 @@ class Recorder:
             )
         )
 
-    def record_test_finding(self, test_id: str, rule: str, message: str) -> None:
-        self.test_findings.append((test_id, Finding(rule, redact_text(message, self.secrets))))
-
-
-def _one_line(failure: Any) -> str:
-    title = getattr(failure, "title", "") or type(failure).__name__
-    message = getattr(failure, "message", "") or str(failure)
-    first = next((line.strip() for line in message.splitlines() if line.strip()), "")
-    return f"{title}: {first}" if first and first != title else title
+    def record_test_finding(self, test_id: str, found: Finding) -> None:
+        self.test_findings.append((test_id, found))
 
 
 RECORDER_KEY = pytest.StashKey[Recorder]()

@@ -1,4 +1,4 @@
-"""What a contract run checked: operations, cases and checks, tallied as the run goes."""
+"""What a contract run checked and found: operations, cases, checks and findings, tallied as it goes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from telecontract.findings import Finding
+from telecontract.verdict import Verdict, decide
+
 SUMMARY_KEY = pytest.StashKey["RunSummary"]()
 
 
@@ -17,18 +20,24 @@ class OperationTally:
     cases: int = 0
     checks: int = 0
     failed_checks: int = 0
+    warnings: int = 0
     check_names: set[str] = field(default_factory=set)
     statuses: Counter[int] = field(default_factory=Counter)
+    elapsed_ms: list[float] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class RunSummary:
     operations: dict[str, OperationTally] = field(default_factory=dict)
-    # Rule (check) name -> how many times it failed, whether in a schemathesis check or our tests.
-    failed_rules: Counter[str] = field(default_factory=Counter)
+    findings: list[Finding] = field(default_factory=list)
+    # Operations in the spec that this run leaves out on purpose, with the reason.
+    out_of_scope: dict[str, str] = field(default_factory=dict)
+    # Operations the run meant to exercise; those with no case when the budget ran out are unexercised.
+    in_scope: list[str] = field(default_factory=list)
+    budget_exhausted: bool = False
 
-    def record(self, operation: str, status: int, results: Iterable[Any]) -> None:
-        """One validated case: `results` are schemathesis CheckResults."""
+    def record(self, operation: str, status: int, results: Iterable[Any], findings: Iterable[Finding]) -> None:
+        """One validated case: `results` are schemathesis CheckResults, `findings` what they came to."""
         tally = self.operations.setdefault(operation, OperationTally())
         tally.cases += 1
         tally.statuses[status] += 1
@@ -37,11 +46,37 @@ class RunSummary:
             tally.check_names.add(result.name)
             if result.failure is not None:
                 tally.failed_checks += 1
-                self.failed_rules[result.name] += 1
+        for found in findings:
+            tally.warnings += found.severity == "warning"
+            self.findings.append(found)
+
+    def add(self, found: Finding) -> None:
+        """A finding of one of our own tests (no single exchange)."""
+        self.findings.append(found)
 
     def never_succeeded(self) -> list[str]:
         """Operations that never answered 2xx: their checks passed without testing the happy path."""
         return sorted(op for op, t in self.operations.items() if not any(200 <= s < 300 for s in t.statuses))
+
+    def unexercised(self) -> list[str]:
+        """In-scope operations with no case, when the request budget ran out."""
+        if not self.budget_exhausted:
+            return []
+        return sorted(op for op in self.in_scope if not self.operations.get(op, OperationTally()).cases)
+
+    def verdict(self, *, strict: bool, suite_status: int) -> Verdict:
+        return decide(
+            self.findings,
+            strict=strict,
+            suite_status=suite_status,
+            cases=self.cases,
+            never_succeeded=self.never_succeeded(),
+            unexercised=self.unexercised(),
+        )
+
+    def rule_counts(self) -> Counter[tuple[str, str, str]]:
+        """(rule, severity, source) -> how many findings."""
+        return Counter((f.rule, f.severity, f.source) for f in self.findings)
 
     @property
     def cases(self) -> int:
@@ -58,6 +93,20 @@ class RunSummary:
     @property
     def check_names(self) -> set[str]:
         return set().union(*(t.check_names for t in self.operations.values())) if self.operations else set()
+
+    def to_dict(self, *, strict: bool, suite_status: int) -> dict[str, Any]:
+        verdict = self.verdict(strict=strict, suite_status=suite_status)
+        return {
+            "exit_status": suite_status,
+            "strict": strict,
+            "verdict": {"exit_code": verdict.exit_code, "label": verdict.label, "reason": verdict.reason},
+            "cases": self.cases,
+            "checks": self.checks,
+            "findings": [f.to_dict() for f in self.findings],
+            "never_succeeded": self.never_succeeded(),
+            "unexercised": self.unexercised(),
+            "out_of_scope": self.out_of_scope,
+        }
 
 
 def summary_for(config: pytest.Config) -> RunSummary:

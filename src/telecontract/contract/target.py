@@ -1,4 +1,9 @@
-"""The server a contract run talks to: the embedded mock, or a URL the user gives."""
+"""The server a contract run talks to: the embedded mock, or the URLs the user gives.
+
+A live provider serves its products from different hosts (TeleSign's Number Masking and Voice v2
+on one, Voice v1 on another, VTS on its own), while a proxy may unify them. `Target.url_for`
+picks the base URL of whichever surface serves a path.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +11,107 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from telecontract.contract.options import RunOptions
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 
 ENV_TARGET_URL = "TELECONTRACT_TARGET_URL"
+VTS_PREFIX = "/v1/Account/"
+VOICE_V1_PREFIX = "/v1/voice"
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    base_url: str
+    base_url: str  # TeleSign's Number Masking and Voice v2 host (the one URL, for a proxy or the mock)
     credentials: Credentials
     # True when the target is our own mock, so the carrier simulator and defects are available.
     embedded: bool
     # Provider-side delays are multiplied by this (the embedded mock runs fast; live targets at 1).
     time_scale: float = 1.0
+    voice_v1_url: str | None = None
+    vts_url: str | None = None
+    validity_seconds: int = 3600
+
+    def url_for(self, path: str) -> str:
+        """The base URL of the surface that serves `path`."""
+        if path.startswith(VTS_PREFIX):
+            return self.vts_url or self.base_url
+        if path == VOICE_V1_PREFIX or path.startswith(VOICE_V1_PREFIX + "/"):
+            return self.voice_v1_url or self.base_url
+        return self.base_url
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {
+            "TeleSign (Number Masking, Voice v2)": self.base_url,
+            "TeleSign Voice v1": self.url_for(VOICE_V1_PREFIX),
+            "VTS": self.url_for(VTS_PREFIX),
+        }
 
 
-def check_url(url: str) -> str:
+def check_url(url: str, flag: str = "--target-url") -> str:
     if not url.startswith(("http://", "https://")):
         raise UsageError(
-            f"Target URL {url!r} must start with http:// or https://.",
-            hint="For example --target-url http://127.0.0.1:8080",
+            f"{flag} {url!r} must start with http:// or https://.",
+            hint=f"For example {flag} http://127.0.0.1:8080",
         )
     return url.rstrip("/")
 
 
+def live_target(options: RunOptions, credentials: Credentials) -> Target:
+    """The target of a live run; each provider URL falls back to --target-url."""
+    fallback = check_url(options.target_url) if options.target_url else None
+    telesign = check_url(options.telesign_url, "--telesign-url") if options.telesign_url else fallback
+    voice = check_url(options.telesign_voice_url, "--telesign-voice-url") if options.telesign_voice_url else None
+    vts = check_url(options.vts_url, "--vts-url") if options.vts_url else None
+    base = telesign or voice or vts
+    if base is None:
+        raise UsageError("No target URL given.", hint="Pass --target-url, or --telesign-url / --vts-url.")
+    return Target(
+        base,
+        credentials,
+        embedded=False,
+        voice_v1_url=voice or telesign or fallback,
+        vts_url=vts or fallback or base,
+        validity_seconds=options.validity_seconds,
+    )
+
+
 @contextmanager
 def open_target(
-    url: str | None,
+    options: RunOptions,
     credentials: Credentials,
     *,
-    defects: frozenset[str] = frozenset(),
     time_scale: float = 0.001,
     voice_event_url: str | None = None,
 ) -> Iterator[Target]:
-    """The target at `url`, or an embedded mock started for the duration of the block."""
-    if url:
-        yield Target(check_url(url), credentials, embedded=False)
+    """The target the options name, or an embedded mock started for the duration of the block."""
+    if options.live:
+        if options.defects:
+            raise UsageError("--defect only applies to the embedded mock, not to a target URL.")
+        yield live_target(options, credentials)
         return
     from telecontract.mock import MockConfig, create_app
     from telecontract.mock.defects import DEFECTS
     from telecontract.server import serve_in_thread
 
-    unknown = defects - DEFECTS.keys()
+    unknown = options.defects - DEFECTS.keys()
     if unknown:
         raise UsageError(
             f"Unknown defect(s): {', '.join(sorted(unknown))}.", hint="See telecontract mock --list-defects."
         )
     config = MockConfig(
-        credentials=credentials, defects=defects, time_scale=time_scale, voice_event_url=voice_event_url
+        credentials=credentials,
+        defects=options.defects,
+        time_scale=time_scale,
+        voice_event_url=voice_event_url,
+        validity_unit=options.validity_unit,
     )
     with serve_in_thread(create_app(config)) as base_url:
-        yield Target(base_url, credentials, embedded=True, time_scale=time_scale)
+        yield Target(
+            base_url,
+            credentials,
+            embedded=True,
+            time_scale=time_scale,
+            validity_seconds=options.validity_seconds,
+        )

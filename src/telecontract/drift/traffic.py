@@ -35,9 +35,12 @@ class Observation:
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:
-    """/v1/voice/{reference_id} -> ^/v1/voice/[^/]+$ (literal parts escaped)."""
-    parts = re.split(r"\{[^/{}]+\}", template)
-    return re.compile("^" + "[^/]+".join(re.escape(part) for part in parts) + "$")
+    """/v1/voice/{reference_id} -> ^/v1/voice/[^/]+/?$ (literal parts escaped).
+
+    A trailing slash is optional: providers differ on it (the VTS page writes none, Plivo one).
+    """
+    parts = re.split(r"\{[^/{}]+\}", template.rstrip("/"))
+    return re.compile("^" + "[^/]+".join(re.escape(part) for part in parts) + "/?$")
 
 
 class Router:

@@ -56,6 +56,7 @@ def _routes() -> list[Route]:
         Route("/v2/voice", MethodDispatch(POST=voice_v2.control_voice_call)),
         Route("/_sim/sms", MethodDispatch(POST=carrier.send_sms)),
         Route("/_sim/call", MethodDispatch(POST=carrier.place_call)),
+        Route("/_sim/clock", MethodDispatch(POST=carrier.advance_clock)),
     ]
     # The VTS document writes the path without a trailing slash, the Plivo SDK with one: serve both.
     sessions = MethodDispatch(POST=vts.create_session, GET=vts.list_sessions)

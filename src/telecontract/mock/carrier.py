@@ -4,6 +4,7 @@ Never part of the provider spec; it exists so privacy rules can be tested end to
 
     POST /_sim/sms   {"from": REAL, "to": MASKED, "text": "..."}
     POST /_sim/call  {"from": REAL, "to": MASKED}
+    POST /_sim/clock {"advance": SECONDS}   moves the sessions' clock on (real seconds)
 
 TeleSign sessions: party P reaches the other party Q by contacting Q's masked id; Q sees P's
 masked id as the sender. VTS sessions: either party contacts the virtual number, and the other
@@ -14,7 +15,6 @@ a malformed request is 400 `{"routed": false, "reason"}`.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import orjson
@@ -41,7 +41,7 @@ async def _read(request: Request) -> dict[str, str] | Response:
 
 def route(state: MockState, sender: str, dialled: str, *, voice: bool) -> dict[str, Any] | None:
     """Where a message or call from `sender` to `dialled` goes, or None when nothing routes it."""
-    now = time.time()
+    now = state.now()
     ignore_expiry = state.config.has("expired_session_routes")
     for session in state.masked_sessions.values():
         if voice and session.resource != "sms_voice":
@@ -78,6 +78,19 @@ async def _handle(request: Request, *, voice: bool) -> Response:
     if routed is None:
         return _refused(404, "no active session routes this sender to this number")
     return JSON(routed)
+
+
+async def advance_clock(request: Request) -> Response:
+    state: MockState = request.app.state.mock
+    try:
+        body = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        return _refused(400, "body must be JSON")
+    advance = body.get("advance") if isinstance(body, dict) else None
+    if isinstance(advance, bool) or not isinstance(advance, int | float) or not 0 <= advance <= 10**9:
+        return _refused(400, "body needs a number 'advance' of seconds, 0 or more")
+    state.clock_offset += float(advance)
+    return JSON({"advanced": advance, "offset": state.clock_offset})
 
 
 async def send_sms(request: Request) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from telecontract.contract.options import VALIDITY_UNITS
 from telecontract.credentials import Credentials
 
 
@@ -36,6 +37,8 @@ class MockConfig:
     # Multiplies every provider-side delay (call progress, retries, expiry); 0.001 makes 10 s 10 ms.
     time_scale: float = 1.0
     defects: frozenset[str] = frozenset()
+    # The unit of validity_period, set per account; hours by default, as the documents' example shows.
+    validity_unit: str = "hours"
     # Where Voice v2 events go; None means calls progress without events.
     voice_event_url: str | None = None
     sms_pools: dict[str, tuple[str, ...]] = field(default_factory=default_sms_pools)
@@ -47,3 +50,7 @@ class MockConfig:
 
     def has(self, defect: str) -> bool:
         return defect in self.defects
+
+    @property
+    def validity_seconds(self) -> int:
+        return VALIDITY_UNITS[self.validity_unit]

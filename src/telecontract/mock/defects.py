@@ -44,7 +44,7 @@ DEFECTS = _catalogue(
     ),
     Defect(
         "session_end_on_wrong",
-        "session_end_on counts validity in minutes instead of seconds",
+        "session_end_on counts validity_period in minutes instead of the account's unit (hours)",
         "session_end_on_is_creation_plus_validity",
     ),
     Defect("country_fields_wrong", "country fields always say US/USA", "country_fields_agree_with_number"),
@@ -68,6 +68,11 @@ DEFECTS = _catalogue(
         "error_body_wrong_shape",
         'TeleSign 400 errors come as {"error": ...} without status and errors',
         "response_schema_conformance",
+    ),
+    Defect(
+        "voice_status_names_other_call",
+        "GET /v1/voice/{reference_id} answers with another call's reference_id",
+        "read_names_the_requested_resource",
     ),
     Defect("v2_events_out_of_order", "call_completed is posted before play_completed", "v2_event_order"),
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -63,9 +62,10 @@ def _open_session(
     countries: tuple[phone.Country, phone.Country],
     validity: int,
 ) -> Response:
-    now = time.time()
+    now = state.now()
     pools = state.sms_pools if resource == "sms" else state.dual_pools
-    lease = Lease(frozenset(parties), now + state.scaled(validity))
+    lifetime = validity * state.config.validity_seconds  # validity_period counts in the account's unit
+    lease = Lease(frozenset(parties), now + state.scaled(lifetime))
     masked: list[str] = []
     other_country = False
     for country in countries:
@@ -87,11 +87,9 @@ def _open_session(
     description = (
         "Session created with a masked id from another country" if other_country else "Session successfully created"
     )
-    end_on = (
-        created + timedelta(minutes=validity)
-        if state.config.has("session_end_on_wrong")
-        else created + timedelta(seconds=validity)
-    )
+    end_on = created + timedelta(seconds=lifetime)
+    if state.config.has("session_end_on_wrong"):  # another unit than the account's
+        end_on = created + (timedelta(minutes=validity) if lifetime != 60 * validity else timedelta(seconds=validity))
     body: dict[str, Any] = {
         "reference_id": reference_id,
         "external_id": None,

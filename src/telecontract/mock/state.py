@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,12 @@ class MockState:
         self.delivery_slots: asyncio.Semaphore | None = None  # made with the client, inside the loop
         self.dropped_callbacks = 0
         self._created = 0
+        # Moved on by the carrier simulator's clock (POST /_sim/clock), so expiry is testable fast.
+        self.clock_offset = 0.0
+
+    def now(self) -> float:
+        """The mock's wall clock for session lifetimes: real time, plus what the simulator advanced."""
+        return time.time() + self.clock_offset
 
     def forget_old(self, now: float) -> None:
         """Drop sessions and calls that ended more than RETENTION ago, so a long run stays flat in memory.

@@ -39,6 +39,9 @@ OUTCOMES = {
 }
 PRESSED_DIGIT = re.compile(r"^155500002\d(\d)$")
 
+# The Voice API page: "The allowed methods for v1/voice are POST and GET."
+ALLOW = {"Allow": "POST, GET"}
+
 
 def outcome(number: str) -> tuple[int, str | None]:
     """(final status code, digit pressed) for a destination number."""
@@ -96,7 +99,7 @@ async def send_voice_message(request: Request) -> Response:
     )
     if call.callback_url:
         callbacks.spawn(state, _call_back_when_done(state, call, call.callback_url))
-    return JSON(body, status_code=http_status)
+    return JSON(body, status_code=http_status, headers=ALLOW)
 
 
 async def _call_back_when_done(state: MockState, call: VoiceCall, url: str) -> None:
@@ -120,7 +123,10 @@ async def get_voice_call_status(request: Request) -> Response:
     call = state.voice_calls.get(reference_id.upper()) if REFERENCE_ID.match(reference_id) else None
     if call is None:
         return telesign_error(404, -10004, "No transaction with this reference id", reference_id=None)
-    return JSON(call_status(call, time.time()))
+    body = call_status(call, time.time())
+    if state.config.has("voice_status_names_other_call"):
+        body["reference_id"] = call.reference_id[::-1]
+    return JSON(body, headers=ALLOW)
 
 
 def call_status(call: VoiceCall, now: float) -> dict[str, Any]:

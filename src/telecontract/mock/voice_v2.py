@@ -18,6 +18,8 @@ from telecontract.mock.state import DialCall, MockState
 OPERATION_ID = "controlVoiceCall"
 BLOCKED_NUMBERS = frozenset({"15550000130"})
 
+ACCOUNT_CALLER_ID = "15550009999"  # what the callee sees when a dial names no caller id
+
 
 async def control_voice_call(request: Request) -> Response:
     state: MockState = request.app.state.mock
@@ -45,15 +47,15 @@ def _rpc_status(body: Any, field: str) -> str:
         return "invalid_request"
     if "to" not in params:
         return "to_number_not_provided"
-    if "caller_id_number" not in params:
-        return "caller_id_number_not_provided"
     if field.endswith("to") or field.endswith("caller_id_number"):
         return "invalid_phone_number"
     return "invalid_request"
 
 
 def _dial(state: MockState, params: dict[str, Any]) -> Response:
-    for number in (params["to"], params["caller_id_number"]):
+    # A caller id is optional ("if you decide to use a caller ID"); without one the account's own shows.
+    caller_id = params.get("caller_id_number", ACCOUNT_CALLER_ID)
+    for number in (params["to"], caller_id):
         try:
             phone.parse(number)
         except phone.InvalidNumber:
@@ -64,7 +66,7 @@ def _dial(state: MockState, params: dict[str, Any]) -> Response:
     call = state.dial_calls[reference_id] = DialCall(
         reference_id=reference_id,
         to=params["to"],
-        caller_id_number=params["caller_id_number"],
+        caller_id_number=caller_id,
         max_call_duration=params.get("max_call_duration", 14400),
         created_at=time.time(),
     )

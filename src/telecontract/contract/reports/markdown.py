@@ -1,4 +1,4 @@
-"""A Markdown summary a CI job can attach: what ran, and each failure grouped by rule."""
+"""A Markdown summary a CI job can attach: the verdict, what ran, and each finding grouped by rule."""
 
 from __future__ import annotations
 
@@ -7,48 +7,50 @@ from pathlib import Path
 
 from telecontract.contract.recording import Exchange, Recorder
 from telecontract.contract.summary import RunSummary
+from telecontract.findings import Finding
+from telecontract.verdict import Verdict
 
 MAX_EXAMPLES_PER_RULE = 3
 
 
-def write(path: Path, summary: RunSummary, recorder: Recorder, *, target: str, rerun: str) -> None:
-    lines = [f"# Contract gate against {target}", ""]
-    lines += ["| operation | cases | checks | failed checks |", "|---|---:|---:|---:|"]
+def write(path: Path, summary: RunSummary, recorder: Recorder, *, verdict: Verdict, target: str, rerun: str) -> None:
+    lines = [f"# Contract gate against {target}", "", f"**{verdict.label}**: {verdict.reason}", ""]
+    lines += ["| operation | cases | checks | failed checks | warnings |", "|---|---:|---:|---:|---:|"]
     for label, tally in sorted(summary.operations.items()):
-        lines.append(f"| `{label}` | {tally.cases} | {tally.checks} | {tally.failed_checks} |")
-    lines += [f"| **total** | **{summary.cases}** | **{summary.checks}** | **{summary.failed_checks}** |", ""]
-    failing: dict[str, list[Exchange]] = defaultdict(list)
+        lines.append(f"| `{label}` | {tally.cases} | {tally.checks} | {tally.failed_checks} | {tally.warnings} |")
+    lines += [f"| **total** | **{summary.cases}** | **{summary.checks}** | **{summary.failed_checks}** | |", ""]
+    if summary.out_of_scope:
+        lines += ["Left out of this run:", ""]
+        lines += [f"- `{label}`: {why}" for label, why in sorted(summary.out_of_scope.items())]
+        lines.append("")
+    by_rule: dict[tuple[str, str, str], list[tuple[Exchange | str, Finding]]] = defaultdict(list)
     for exchange in recorder.exchanges:
-        for finding in exchange.findings:
-            failing[finding.rule].append(exchange)
-    tests_by_rule = defaultdict(list)
-    for test_id, finding in recorder.test_findings:
-        tests_by_rule[finding.rule].append((test_id, finding))
-    if not failing and not tests_by_rule:
-        lines.append("**PASS**: no rule failed." if summary.cases else "**FAIL**: nothing was checked.")
-    else:
-        lines += ["## Failures by rule", ""]
-    for rule in sorted(set(failing) | set(tests_by_rule)):
-        exchanges = failing.get(rule, [])
-        tests = tests_by_rule.get(rule, [])
-        lines += [f"### `{rule}` ({len(exchanges) + len(tests)})", ""]
-        for exchange in exchanges[:MAX_EXAMPLES_PER_RULE]:
-            message = next(f.message for f in exchange.findings if f.rule == rule)
+        for found in exchange.findings:
+            by_rule[(found.severity, found.rule, found.source)].append((exchange, found))
+    for test_id, found in recorder.test_findings:
+        by_rule[(found.severity, found.rule, found.source)].append((test_id, found))
+    if by_rule:
+        note = "Errors fail the gate; warnings (inferred rules) fail it with `--strict`."
+        lines += ["## Findings by rule", "", note, ""]
+    for (severity, rule, source), items in sorted(by_rule.items()):
+        lines += [f"### {severity}: `{rule}` ({len(items)}), source: {source}", "", f"> {items[0][1].citation}", ""]
+        for where, found in items[:MAX_EXAMPLES_PER_RULE]:
+            if isinstance(where, str):
+                lines += [f"- `{where}`: {found.message}", ""]
+                continue
             lines += [
-                f"- `{exchange.operation}` answered **{exchange.status}**: {message}",
+                f"- `{where.operation}` answered **{where.status}**: {found.message}",
                 "",
                 "  ```sh",
-                f"  {exchange.curl()}",
+                f"  {where.curl()}",
                 "  ```",
                 "",
                 "  Response body (redacted):",
                 "",
                 "  ```",
-                f"  {exchange.response_body[:600]}",
+                f"  {where.response_body[:600]}",
                 "  ```",
                 "",
             ]
-        for test_id, finding in tests[:MAX_EXAMPLES_PER_RULE]:
-            lines += [f"- `{test_id}`: {finding.message}", ""]
     lines += ["", f"Rerun exactly: `{rerun}`", ""]
     path.write_text("\n".join(lines), encoding="utf-8")

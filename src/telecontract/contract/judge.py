@@ -1,0 +1,137 @@
+"""What a case's checks found, as findings with each rule's source and severity.
+
+Schemathesis judges responses against the relaxed spec (sourced constraints only), so what it
+reports is an error; `Judge.findings` names the source of each failure, then measures the response
+against the full spec: what only the full spec forbids is a warning. Checks whose rule may be
+inferred (our domain checks, schemathesis's behavioural checks) run wrapped: unless the run is
+strict, an inferred violation becomes a warning instead of failing the case.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi import checks as builtin
+
+from telecontract.contract.failures import RuleViolation
+from telecontract.contract.rules import finding
+from telecontract.findings import Finding
+from telecontract.provenance import Violation, strict_violations
+from telecontract.spec import Spec
+
+Check = Callable[[Any, Any, Any], Any]
+SPEC_RULES = ("status_code_conformance", "content_type_conformance", "response_schema_conformance")
+# Built-in checks whose rule is inferred: they run wrapped, so they can be warnings.
+INFERRED_BUILTINS: tuple[Check, ...] = (
+    builtin.negative_data_rejection,
+    builtin.positive_data_acceptance,
+    builtin.missing_required_header,
+    builtin.unsupported_method,
+)
+
+
+def one_line(failure: Any) -> str:
+    title = getattr(failure, "title", "") or type(failure).__name__
+    message = getattr(failure, "message", "") or str(failure)
+    first = next((line.strip() for line in message.splitlines() if line.strip()), "")
+    return f"{title}: {first}" if first and first != title else title
+
+
+class Judge:
+    def __init__(self, spec: Spec, *, strict: bool) -> None:
+        self.spec = spec
+        self.strict = strict
+        # Warnings raised by wrapped checks of the case being validated; `findings` collects them.
+        self._pending: list[Finding] = []
+
+    # ---- checks ------------------------------------------------------------------------------
+
+    def wrap(self, check: Check, *, builtin_check: bool = False) -> Check:
+        """`check`, with inferred violations turned into warnings unless the run is strict."""
+
+        @functools.wraps(check)
+        def judged(ctx: Any, response: Any, case: Any) -> Any:
+            if builtin_check and check not in ctx.internals.checks:
+                return None  # a built-in the run's configuration does not enable
+            try:
+                return check(ctx, response, case)
+            except (AssertionError, FailureGroup) as raised:
+                found = self._finding(check.__name__, raised, case.operation.label)
+                if found.counts_against(strict=self.strict):
+                    raise
+                self._pending.append(found)
+                return None
+
+        return judged
+
+    def validate_kwargs(self, domain_checks: list[Check]) -> dict[str, Any]:
+        """What `call_and_validate` / `validate_response` take to run every check judged."""
+        wrapped = [self.wrap(c, builtin_check=True) for c in INFERRED_BUILTINS]
+        return {
+            "excluded_checks": list(INFERRED_BUILTINS),
+            "additional_checks": wrapped + [self.wrap(c) for c in domain_checks],
+        }
+
+    # ---- findings ----------------------------------------------------------------------------
+
+    def findings(self, case: Any, response: Any, results: list[Any]) -> list[Finding]:
+        """Every finding of one validated case: failures (errors) and what only the full spec forbids."""
+        label = case.operation.label
+        found, self._pending = self._pending, []
+        violations: list[Violation] | None = None
+        failed = {r.name for r in results if r.failure is not None}
+        for result in results:
+            if result.failure is None:
+                continue
+            provenance = None
+            if result.name in SPEC_RULES:
+                violations = violations if violations is not None else self._violations(case, response)
+                # The relaxed spec refused it, so it is an error; its source is the broken constraint's.
+                same = [v for v in violations if v.rule == result.name and v.provenance]
+                same.sort(key=lambda v: not v.provenance.sourced)  # type: ignore[union-attr]
+                provenance = same[0].provenance if same else None
+            found.append(self._finding(result.name, result.failure, label, provenance=provenance, severity="error"))
+        for rule in SPEC_RULES:
+            if rule in failed:
+                continue
+            violations = violations if violations is not None else self._violations(case, response)
+            found += [
+                finding(rule, v.message, provenance=v.provenance, operation=label, severity="warning")
+                for v in violations
+                if v.rule == rule
+            ]
+        return found
+
+    def _finding(self, name: str, raised: Any, operation: str, provenance: Any = None, severity: Any = None) -> Finding:
+        violation = getattr(raised, "exception", raised)  # schemathesis wraps a custom check's error
+        if isinstance(violation, RuleViolation):
+            return violation.finding(operation)
+        if isinstance(raised, FailureGroup) and raised.exceptions:
+            raised = raised.exceptions[0]
+        if name not in SPEC_RULES:
+            severity = None  # a behavioural check weighs as its rule says
+        return finding(name, one_line(raised), provenance=provenance, operation=operation, severity=severity)
+
+    def _violations(self, case: Any, response: Any) -> list[Violation]:
+        path = self.spec.path_of(case.operation.path)
+        if path is None or case.method.lower() not in self.spec.document["paths"][path]:
+            return []  # e.g. a method the spec does not declare, which unsupported_method judges
+        content_type = (response.headers.get("content-type") or [""])[0]
+        body = None
+        if response.content:
+            try:
+                body = orjson.loads(response.content)
+            except orjson.JSONDecodeError:
+                body = None
+        return strict_violations(
+            self.spec.document,
+            ["paths", path, case.method.lower()],
+            response.status_code,
+            content_type,
+            body,
+            self.spec.validator,
+        )

@@ -1,0 +1,51 @@
+"""The options of a contract run, with the one home of each default.
+
+The gate, the pytest options and the fixtures all read a `RunOptions`; live-target politeness
+(rate limit, request budget) and the validity unit are decided here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+LIVE_RATE_LIMIT = "10/s"
+LIVE_MAX_REQUESTS = 5000
+# The unit of validity_period. The documents' example (500 -> 500 hours) makes hours the default.
+VALIDITY_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+DEFAULT_VALIDITY_UNIT = "hours"
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    # One URL for a proxy that serves every path, or one per provider host (each falls back to it).
+    target_url: str | None = None
+    telesign_url: str | None = None
+    telesign_voice_url: str | None = None
+    vts_url: str | None = None
+    defects: frozenset[str] = frozenset()
+    rate_limit: str | None = None
+    max_requests: int | None = None
+    strict: bool = False
+    validity_unit: str = DEFAULT_VALIDITY_UNIT
+    numbers: tuple[str, ...] | None = None
+    allow_calls: bool = False
+    report_dir: Path | None = None
+    summary_json: Path | None = None
+    seed: int | None = None
+
+    @property
+    def live(self) -> bool:
+        return any((self.target_url, self.telesign_url, self.telesign_voice_url, self.vts_url))
+
+    @property
+    def effective_rate_limit(self) -> str | None:
+        return self.rate_limit or (LIVE_RATE_LIMIT if self.live else None)
+
+    @property
+    def effective_max_requests(self) -> int | None:
+        return self.max_requests or (LIVE_MAX_REQUESTS if self.live else None)
+
+    @property
+    def validity_seconds(self) -> int:
+        return VALIDITY_UNITS[self.validity_unit]

@@ -1,0 +1,343 @@
+"""The contract engine as a pytest plugin: options, the target, the wire, findings and reports.
+
+By default an embedded mock is started on a free loopback port for the session, with its Voice v2
+events going to an embedded callback sink. With a target URL the same tests run against that
+server with the credentials from the TELECONTRACT_* variables, within a request budget and rate
+limit, and with party numbers only from the user's list.
+
+Each finding carries its rule's source and severity (`telecontract.contract.rules`); a test whose
+rule is inferred passes with a warning unless `--contract-strict`. The run's verdict comes from
+`telecontract.verdict.decide`, like the gate's and the self-test's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import settings
+
+from telecontract.client_auth import HttpxAuth, RequestsAuth, basic_for, schemathesis_auth_provider
+from telecontract.contract import generation
+from telecontract.contract.budget import Budget, Wire, WireAuth, httpx_hooks, parse_rate
+from telecontract.contract.checks import DomainRules
+from telecontract.contract.failures import RuleViolation
+from telecontract.contract.judge import Judge
+from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions
+from telecontract.contract.recording import recorder_for
+from telecontract.contract.reports import markdown, traffic
+from telecontract.contract.scope import in_scope, out_of_scope
+from telecontract.contract.summary import summary_for
+from telecontract.contract.target import ENV_TARGET_URL, VTS_PREFIX, Target, open_target
+from telecontract.credentials import Credentials
+from telecontract.errors import TelecontractError
+from telecontract.numbers import read_numbers
+from telecontract.provenance import relaxed_document
+from telecontract.server import serve_in_thread
+from telecontract.sink import SinkConfig, create_sink
+from telecontract.spec import Spec, load_spec
+
+# Hypothesis profiles: the default keeps the test run short, `deep` is `telecontract gate --deep`.
+settings.register_profile("default", max_examples=25, deadline=None)
+settings.register_profile("deep", max_examples=300, deadline=None)
+settings.load_profile(os.environ.get("TELECONTRACT_HYPOTHESIS_PROFILE", "default"))
+
+OPTIONS_KEY = pytest.StashKey[RunOptions]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("telecontract")
+    group.addoption(
+        "--target-url",
+        default=os.environ.get(ENV_TARGET_URL),
+        help="Base URL of the server under test, for every path (default: an embedded mock on 127.0.0.1).",
+    )
+    group.addoption("--telesign-url", default=None, help="TeleSign host for Number Masking and Voice v2.")
+    group.addoption("--telesign-voice-url", default=None, help="TeleSign host for Voice v1.")
+    group.addoption("--vts-url", default=None, help="VTS host.")
+    group.addoption(
+        "--defect",
+        action="append",
+        default=[],
+        help="Switch a defect on in the embedded mock (repeatable); see `telecontract mock --list-defects`.",
+    )
+    group.addoption("--rate-limit", default=None, help="Requests per time unit (e.g. 10/s); default 10/s when live.")
+    group.addoption("--max-requests", type=int, default=None, help="Request budget; default 5000 when live.")
+    group.addoption("--contract-strict", action="store_true", help="Count warnings (inferred rules) as failures.")
+    group.addoption(
+        "--validity-unit",
+        default=DEFAULT_VALIDITY_UNIT,
+        choices=sorted(VALIDITY_UNITS),
+        help="The account's unit of validity_period (default: hours, as the documents' example shows).",
+    )
+    group.addoption("--numbers", default=None, help="File of the numbers a live run may use (one per line).")
+    group.addoption("--allow-calls", action="store_true", help="Let a live run place real calls.")
+    group.addoption("--summary-json", default=None, help="Write the contract run summary (JSON) here.")
+    group.addoption(
+        "--report-dir", default=None, help="Write summary.md, traffic.har and traffic.ndjson (redacted) here."
+    )
+
+
+def run_options(config: pytest.Config) -> RunOptions:
+    """The run's options, read once from pytest's."""
+    if OPTIONS_KEY not in config.stash:
+        numbers = config.getoption("--numbers")
+        try:
+            listed = read_numbers(Path(numbers)) if numbers else None
+        except TelecontractError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        config.stash[OPTIONS_KEY] = RunOptions(
+            target_url=config.getoption("--target-url"),
+            telesign_url=config.getoption("--telesign-url"),
+            telesign_voice_url=config.getoption("--telesign-voice-url"),
+            vts_url=config.getoption("--vts-url"),
+            defects=frozenset(config.getoption("--defect")),
+            rate_limit=config.getoption("--rate-limit"),
+            max_requests=config.getoption("--max-requests"),
+            strict=config.getoption("--contract-strict"),
+            validity_unit=config.getoption("--validity-unit"),
+            numbers=listed,
+            allow_calls=config.getoption("--allow-calls"),
+            report_dir=Path(config.getoption("--report-dir")) if config.getoption("--report-dir") else None,
+            summary_json=Path(config.getoption("--summary-json")) if config.getoption("--summary-json") else None,
+            seed=config.getoption("hypothesis_seed", None),
+        )
+    return config.stash[OPTIONS_KEY]
+
+
+# ---- fixtures ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sink:
+    url: str
+    database: Path
+
+
+@pytest.fixture(scope="session")
+def contract_options(request: pytest.FixtureRequest) -> RunOptions:
+    return run_options(request.config)
+
+
+@pytest.fixture(scope="session")
+def spec() -> Spec:
+    return load_spec()
+
+
+@pytest.fixture(scope="session")
+def credentials() -> Credentials:
+    return Credentials.from_env()
+
+
+@pytest.fixture(scope="session")
+def callback_sink(credentials: Credentials, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sink]:
+    database = tmp_path_factory.mktemp("sink") / "deliveries.sqlite3"
+    with serve_in_thread(create_sink(SinkConfig(credentials=credentials, database=database))) as url:
+        yield Sink(url, database)
+
+
+@pytest.fixture(scope="session")
+def target(contract_options: RunOptions, credentials: Credentials, callback_sink: Sink) -> Iterator[Target]:
+    events = f"{callback_sink.url}/voiceEvent"
+    # 0.01: the retry schedule (10 s, 30 s) takes 0.4 s, with room for a loaded machine's jitter.
+    try:
+        opened = open_target(contract_options, credentials, voice_event_url=events, time_scale=0.01)
+        with opened as running:
+            yield running
+    except TelecontractError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+@pytest.fixture(scope="session")
+def budget(contract_options: RunOptions) -> Budget:
+    return Budget(
+        max_requests=contract_options.effective_max_requests,
+        per_second=parse_rate(contract_options.effective_rate_limit),
+    )
+
+
+@pytest.fixture(scope="session")
+def wire(target: Target, budget: Budget, contract_options: RunOptions) -> Wire:
+    return Wire(target, budget, contract_options.numbers)
+
+
+@pytest.fixture(scope="session")
+def scope_reasons(request: pytest.FixtureRequest, spec: Spec, contract_options: RunOptions) -> dict[str, str]:
+    """operationId -> why this run leaves it out (nothing, on the embedded mock)."""
+    reasons = out_of_scope(
+        spec,
+        live=contract_options.live,
+        numbers=contract_options.numbers,
+        allow_calls=contract_options.allow_calls,
+    )
+    summary = summary_for(request.config)
+    summary.out_of_scope = {spec.operation(op_id).label: why for op_id, why in reasons.items()}
+    summary.in_scope = [op.label for op in in_scope(spec, reasons)]
+    return reasons
+
+
+@pytest.fixture(scope="session")
+def judge(spec: Spec, contract_options: RunOptions) -> Judge:
+    return Judge(spec, strict=contract_options.strict)
+
+
+@pytest.fixture(scope="session")
+def domain_rules(target: Target) -> DomainRules:
+    return DomainRules(time_scale=target.time_scale, validity_seconds=target.validity_seconds)
+
+
+@pytest.fixture(scope="session")
+def contract_checks(judge: Judge, domain_rules: DomainRules) -> dict[str, Any]:
+    """Keyword arguments for `call_and_validate` / `validate_response`: every check, judged."""
+    return judge.validate_kwargs(domain_rules.checks())
+
+
+@pytest.fixture(scope="session")
+def wire_auth(target: Target, wire: Wire) -> WireAuth:
+    """What every schemathesis request is sent with: the wire's checks and routing, then TSA signing."""
+    return WireAuth(RequestsAuth(target.credentials), wire)
+
+
+@pytest.fixture(scope="session")
+def api_schema(
+    request: pytest.FixtureRequest,
+    spec: Spec,
+    target: Target,
+    contract_options: RunOptions,
+    judge: Judge,
+    scope_reasons: dict[str, str],
+) -> schemathesis.BaseSchema:
+    # Schemathesis judges against the relaxed copy: only sourced constraints fail a case.
+    document = relaxed_document(spec.document)
+    if contract_options.numbers:
+        generation.with_listed_numbers(document, contract_options.numbers)
+    if not target.embedded and vts_wants_trailing_slash(target):
+        document["paths"] = {_slashed(p): item for p, item in document["paths"].items()}
+    schema = schemathesis.openapi.from_dict(document)
+    schema.config.update(base_url=target.base_url)
+    schema.auth(refresh_interval=None)(schemathesis_auth_provider(target.credentials))
+    generation.install(schema, vts_auth_id=target.credentials.vts_auth_id, listed=contract_options.numbers)
+    summary = summary_for(request.config)
+    recorder = recorder_for(request.config)
+
+    @schema.hook
+    def after_validate(context: Any, case: schemathesis.Case, response: Any, results: list[Any]) -> None:
+        findings = judge.findings(case, response, results)
+        summary.record(case.operation.label, response.status_code, results, findings)
+        recorder.record(case.operation.label, response, findings, started=time.time() - response.elapsed)
+
+    if scope_reasons:
+        return schema.exclude(operation_id=sorted(scope_reasons))
+    return schema
+
+
+def vts_wants_trailing_slash(target: Target) -> bool:
+    """The VTS page writes its paths without a slash, the Plivo SDK with one: ask the target which."""
+    path = f"{VTS_PREFIX}{target.credentials.vts_auth_id}/Masking/Session"
+    headers = {"Authorization": basic_for(target.credentials, path)}
+    try:
+        bare = httpx.get(target.url_for(path) + path, params={"limit": 1}, headers=headers, timeout=30)
+        if bare.status_code not in (301, 308, 404):
+            return False
+        slashed = httpx.get(target.url_for(path) + path + "/", params={"limit": 1}, headers=headers, timeout=30)
+    except httpx.HTTPError:
+        return False
+    return slashed.status_code not in (404, 405)
+
+
+def _slashed(path: str) -> str:
+    return path + "/" if path.startswith(VTS_PREFIX) and not path.endswith("/") else path
+
+
+@pytest.fixture
+def client(target: Target, wire: Wire) -> Iterator[httpx.Client]:
+    auth = HttpxAuth(target.credentials)
+    with httpx.Client(base_url=target.base_url, auth=auth, timeout=30, event_hooks=httpx_hooks(wire)) as opened:
+        yield opened
+
+
+@pytest.fixture(autouse=True)
+def _skip_what_a_live_target_cannot_do(request: pytest.FixtureRequest) -> None:
+    if not run_options(request.config).live:
+        return
+    if request.node.get_closest_marker("embedded_only"):
+        pytest.skip("needs the embedded mock (defect switch, carrier simulator, or a pool to drain)")
+    if request.node.get_closest_marker("callbacks"):
+        pytest.skip("needs a target that can reach the local callback sink on 127.0.0.1")
+
+
+# ---- hooks ---------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    report = yield
+    # A test that asserts a rule raises RuleViolation: a finding, with the rule's source and severity.
+    if call.excinfo is not None and isinstance(call.excinfo.value, RuleViolation):
+        found = call.excinfo.value.finding()
+        summary_for(item.config).add(found)
+        recorder_for(item.config).record_test_finding(item.nodeid, found)
+        if not found.counts_against(strict=run_options(item.config).strict):
+            report.outcome = "passed"  # an inferred rule: a warning, shown in the summary
+            report.longrepr = None
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    summary = summary_for(config)
+    if not summary.operations and not summary.findings:
+        return
+    terminalreporter.write_line(
+        f"contract: {len(summary.operations)} operations, {summary.cases} cases, "
+        f"{summary.checks} checks ({len(summary.check_names)} kinds), {summary.failed_checks} failed"
+    )
+    for (rule, severity, source), count in sorted(summary.rule_counts().items()):
+        terminalreporter.write_line(f"{severity}: {rule} x{count} ({source})")
+    for label, why in sorted(summary.out_of_scope.items()):
+        terminalreporter.write_line(f"left out: {label}: {why}")
+    verdict = summary.verdict(strict=run_options(config).strict, suite_status=int(exitstatus))
+    terminalreporter.write_line(f"contract verdict: {verdict.label}: {verdict.reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    options = run_options(config)
+    summary = summary_for(config)
+    if options.report_dir:
+        write_reports(options.report_dir, config, int(exitstatus))
+    if options.summary_json:
+        document = summary.to_dict(strict=options.strict, suite_status=int(exitstatus))
+        options.summary_json.write_text(json.dumps(document, indent=2))
+
+
+def write_reports(directory: Path, config: pytest.Config, exitstatus: int) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    options = run_options(config)
+    summary, recorder = summary_for(config), recorder_for(config)
+    verdict = summary.verdict(strict=options.strict, suite_status=exitstatus)
+    target = options.target_url or options.telesign_url or "the embedded mock"
+    rerun = "telecontract gate" + (f" --seed {options.seed}" if options.seed is not None else "")
+    if options.live:
+        rerun += "".join(
+            f" {flag} {value}"
+            for flag, value in (
+                ("--target-url", options.target_url),
+                ("--telesign-url", options.telesign_url),
+                ("--telesign-voice-url", options.telesign_voice_url),
+                ("--vts-url", options.vts_url),
+            )
+            if value
+        )
+    if options.strict:
+        rerun += " --strict"
+    markdown.write(directory / "summary.md", summary, recorder, verdict=verdict, target=target, rerun=rerun)
+    traffic.write_ndjson(directory / "traffic.ndjson", recorder)
+    traffic.write_har(directory / "traffic.har", recorder)
