@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -11,10 +12,19 @@ from rich.console import Console
 from rich.table import Table
 
 from telecontract.contract import selftest
+from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions
+from telecontract.contract.rules import RULES
+from telecontract.contract.scope import in_scope, out_of_scope
 from telecontract.contract.summary import RunSummary, summary_for
-from telecontract.contract.target import ENV_TARGET_URL, check_url
+from telecontract.contract.target import ENV_TARGET_URL, live_target
+from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.mock.defects import DEFECTS
+from telecontract.numbers import read_numbers
+from telecontract.phone import redact_number
+from telecontract.provenance import SOURCES, provenance_of
+from telecontract.spec import load_spec
+from telecontract.verdict import Verdict
 
 
 def find_suite(explicit: Path | None) -> Path:
@@ -43,20 +53,74 @@ class _Collect:
         self.summary = summary_for(config)
 
 
-@click.command()
+def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    counts = Counter(p.source for p in _provenances(load_spec().document))
+    per_constraint = ", ".join(f"{counts[s]} {s}" for s in SOURCES)
+    table = Table(title="Rules the gate reports (errors fail it; warnings fail it with --strict)")
+    for column in ("rule", "source", "severity", "what it says", "where it comes from"):
+        table.add_column(column, overflow="fold")
+    for name, rule in sorted(RULES.items()):
+        if rule.provenance is None:
+            where = f"x-provenance in the spec: {per_constraint}"
+            table.add_row(name, "per constraint", "by source", rule.summary, where)
+        else:
+            severity = rule.severity_for(rule.provenance)
+            table.add_row(name, rule.provenance.source, severity, rule.summary, rule.provenance.citation)
+    _console().print(table)
+    ctx.exit(0)
+
+
+def _provenances(node: object) -> list:  # type: ignore[type-arg]
+    found = []
+    if isinstance(node, dict):
+        if (own := provenance_of(node)) is not None:
+            found.append(own)
+        for value in node.values():
+            found += _provenances(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _provenances(value)
+    return found
+
+
+@click.command(
+    epilog="Example: telecontract gate --target-url https://staging.example.com --numbers numbers.txt --strict"
+)
 @click.option(
     "--target-url",
     envvar=ENV_TARGET_URL,
     default=None,
-    help=f"Server under test (env {ENV_TARGET_URL}); default: the embedded mock.",
+    help=f"Server under test for every path, e.g. a proxy (env {ENV_TARGET_URL}); default: the embedded mock.",
 )
+@click.option("--telesign-url", default=None, help="TeleSign host for Number Masking and Voice v2 (rest-ww).")
+@click.option("--telesign-voice-url", default=None, help="TeleSign host for Voice v1 (rest-api).")
+@click.option("--vts-url", default=None, help="VTS host.")
+@click.option(
+    "--numbers",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File of the numbers a live run may use, one per line (digits with country code; # comments). "
+    "Without it, operations that take a party number are left out.",
+)
+@click.option("--allow-calls", is_flag=True, help="Let a live run place real calls (Voice v1 POST, Voice v2 dial).")
+@click.option("--strict", is_flag=True, help="Count warnings (inferred rules) as failures.")
+@click.option(
+    "--validity-unit",
+    type=click.Choice(sorted(VALIDITY_UNITS)),
+    default=DEFAULT_VALIDITY_UNIT,
+    show_default=True,
+    help="The account's unit of validity_period (the documents' example counts hours).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the plan (operations, requests, numbers) and send nothing.")
 @click.option("--seed", type=int, default=None, help="Hypothesis seed, for a reproducible run.")
-@click.option("--rate-limit", default=None, help="Requests per time unit, e.g. 10/s (default for --target-url: 10/s).")
+@click.option("--rate-limit", default=None, help="Requests per time unit, e.g. 10/s (default when live: 10/s).")
 @click.option(
     "--max-requests",
     type=click.IntRange(1),
     default=None,
-    help="Request budget (default for --target-url: 5000); tests beyond it are skipped.",
+    help="Request budget (default when live: 5000); if it runs out, the gate exits 3 (incomplete).",
 )
 @click.option("--deep", is_flag=True, help="Many more generated cases per operation (slower).")
 @click.option(
@@ -75,14 +139,30 @@ class _Collect:
 @click.option(
     "--self-test",
     is_flag=True,
-    help="Prove detection power: run the suite once per mock defect and on the faithful mock.",
+    help="Prove detection power: run the suite (strict) once per mock defect and on the faithful mock.",
 )
 @click.option(
     "--seeds", default=5, show_default=True, type=click.IntRange(1, 100), help="With --self-test: faithful runs."
 )
+@click.option(
+    "--list-rules",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_list_rules,
+    help="List every rule with its source and severity, and exit.",
+)
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def gate(
     target_url: str | None,
+    telesign_url: str | None,
+    telesign_voice_url: str | None,
+    vts_url: str | None,
+    numbers: Path | None,
+    allow_calls: bool,
+    strict: bool,
+    validity_unit: str,
+    dry_run: bool,
     seed: int | None,
     rate_limit: str | None,
     max_requests: int | None,
@@ -94,41 +174,72 @@ def gate(
     seeds: int,
     pytest_args: tuple[str, ...],
 ) -> None:
-    """Run the contract suite; exit 1 on any violation, 2 on a usage error.
+    """Run the contract suite. Exit 0 pass, 1 a sourced rule broke (or any, with --strict), 2 usage
+    error, 3 incomplete (the request budget ran out).
 
-    Credentials for a --target-url come from TELECONTRACT_TELESIGN_CUSTOMER_ID,
+    Credentials for a live target come from TELECONTRACT_TELESIGN_CUSTOMER_ID,
     TELECONTRACT_TELESIGN_API_KEY, TELECONTRACT_VTS_AUTH_ID and TELECONTRACT_VTS_AUTH_TOKEN.
     Extra arguments after `--` go to pytest.
     """
+    options = RunOptions(
+        target_url=target_url,
+        telesign_url=telesign_url,
+        telesign_voice_url=telesign_voice_url,
+        vts_url=vts_url,
+        rate_limit=rate_limit,
+        max_requests=max_requests,
+        strict=strict,
+        validity_unit=validity_unit,
+        numbers=read_numbers(numbers) if numbers else None,
+        allow_calls=allow_calls,
+        report_dir=report_dir,
+        seed=seed,
+    )
+    target = live_target(options, Credentials.from_env()) if options.live else None  # checks the URLs
     if self_test:
-        if target_url:
-            raise UsageError("--self-test runs against the embedded mock's defects; drop --target-url.")
+        if options.live:
+            raise UsageError("--self-test runs against the embedded mock's defects; drop the target URLs.")
         _self_test(find_suite(suite), seeds)
         return
+    if dry_run:
+        _print_plan(options, target.urls if target else None)
+        return
     args = [str(find_suite(suite)), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
-    if target_url:
-        args.append(f"--target-url={check_url(target_url)}")
-    elif ENV_TARGET_URL in os.environ:
-        os.environ.pop(ENV_TARGET_URL)
+    args += [f"--{flag}={value}" for flag, value in _flags(options, numbers).items() if value]
+    if ENV_TARGET_URL in os.environ and not target_url:
+        os.environ.pop(ENV_TARGET_URL)  # the plugin's default would otherwise pick it up
+    if strict:
+        args.append("--contract-strict")
+    if allow_calls:
+        args.append("--allow-calls")
     if seed is not None:
         args.append(f"--hypothesis-seed={seed}")
-    if rate_limit:
-        args.append(f"--rate-limit={rate_limit}")
-    if max_requests:
-        args.append(f"--max-requests={max_requests}")
     if deep:
         args.append("--hypothesis-profile=deep")
     if report_dir:
-        args.append(f"--report-dir={report_dir}")
         junit_xml = junit_xml or report_dir / "junit.xml"
     if junit_xml:
         args.append(f"--junit-xml={junit_xml}")
     args += pytest_args
     collect = _Collect()
-    exit_code = pytest.main(args, plugins=[collect])
-    _report(collect.summary, int(exit_code), target_url or "embedded mock")
-    passed = exit_code == 0 and collect.summary.cases and not collect.summary.never_succeeded()
-    raise SystemExit(0 if passed else 1 if exit_code in (0, 1) else 2)
+    exit_code = int(pytest.main(args, plugins=[collect]))
+    verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
+    _report(collect.summary, verdict, target_url or telesign_url or "embedded mock")
+    raise SystemExit(verdict.exit_code)
+
+
+def _flags(options: RunOptions, numbers: Path | None) -> dict[str, str | None]:
+    return {
+        "target-url": options.target_url,
+        "telesign-url": options.telesign_url,
+        "telesign-voice-url": options.telesign_voice_url,
+        "vts-url": options.vts_url,
+        "rate-limit": options.rate_limit,
+        "max-requests": str(options.max_requests) if options.max_requests else None,
+        "validity-unit": options.validity_unit,
+        "numbers": str(numbers) if numbers else None,
+        "report-dir": str(options.report_dir) if options.report_dir else None,
+    }
 
 
 def _console() -> Console:
@@ -137,44 +248,79 @@ def _console() -> Console:
     return console if console.is_terminal else Console(width=150)
 
 
-def _report(summary: RunSummary, exit_code: int, target: str) -> None:
+def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
+    """What a run would do, without sending a single request."""
+    console = _console()
+    spec = load_spec()
+    reasons = out_of_scope(spec, live=options.live, numbers=options.numbers, allow_calls=options.allow_calls)
+    console.print("[bold]Dry run[/]: nothing is sent.")
+    for surface, url in (urls or {"every surface": "the embedded mock on 127.0.0.1"}).items():
+        console.print(f"target {surface}: {url}")
+    table = Table(title="Operations")
+    for column in ("operation", "plan"):
+        table.add_column(column, overflow="fold")
+    for operation in spec.operations():
+        why = reasons.get(operation.operation_id)
+        table.add_row(operation.label, f"left out: {why}" if why else "exercised")
+    console.print(table)
+    budget = options.effective_max_requests
+    rate = options.effective_rate_limit
+    console.print(
+        f"requests: at most {budget} (--max-requests)" if budget else "requests: unbounded (the embedded mock)",
+        f"at {rate}" if rate else "",
+    )
+    console.print(f"calls: {'allowed (--allow-calls)' if options.allow_calls else 'none placed'}")
+    console.print(f"operations exercised: {len(in_scope(spec, reasons))} of {len(spec.operations())}")
+    if options.numbers:
+        console.print(f"numbers ({len(options.numbers)}, only these go into party fields):")
+        for number in options.numbers:
+            console.print(f"  {redact_number(number)}")
+    elif options.live:
+        console.print("numbers: none listed (--numbers FILE), so no operation that takes a party number runs")
+    else:
+        console.print("numbers: generated for the embedded mock")
+
+
+def _report(summary: RunSummary, verdict: Verdict, target: str) -> None:
     console = _console()
     table = Table(title=f"Contract gate against {target}")
     table.add_column("operation", no_wrap=True)
-    for column in ("cases", "checks", "failed checks"):
+    for column in ("cases", "checks", "failed checks", "warnings"):
         table.add_column(column, justify="right")
     for label, tally in sorted(summary.operations.items()):
-        table.add_row(label, str(tally.cases), str(tally.checks), str(tally.failed_checks))
-    table.add_row("total", str(summary.cases), str(summary.checks), str(summary.failed_checks), style="bold")
+        table.add_row(label, str(tally.cases), str(tally.checks), str(tally.failed_checks), str(tally.warnings))
+    warnings = sum(f.severity == "warning" for f in summary.findings)
+    table.add_row(
+        "total", str(summary.cases), str(summary.checks), str(summary.failed_checks), str(warnings), style="bold"
+    )
     console.print(table)
     console.print(f"check kinds: {', '.join(sorted(summary.check_names)) or 'none'}")
-    if summary.failed_rules:
-        rules = ", ".join(f"{rule} ({count})" for rule, count in sorted(summary.failed_rules.items()))
-        console.print(f"failed rules: {rules}")
-    unproven = summary.never_succeeded()
-    if exit_code == 0 and unproven:
-        console.print(f"[bold red]FAIL[/]: never answered 2xx, so the happy path went unchecked: {', '.join(unproven)}")
-    elif exit_code == 0 and summary.cases:
-        console.print("[bold green]PASS[/]: the target honours the contract.")
-    elif exit_code == 0:
-        console.print("[bold red]FAIL[/]: no case was run, so nothing was checked.")
-    elif exit_code == 1:
-        console.print("[bold red]FAIL[/]: the target broke the contract (details above).")
-    else:
-        console.print(f"[bold red]ERROR[/]: the suite could not run (pytest exit code {exit_code}).")
+    for (rule, severity, source), count in sorted(summary.rule_counts().items()):
+        colour = "red" if severity == "error" else "yellow"
+        console.print(f"[{colour}]{severity}[/]: {rule} x{count} (source: {source})")
+    for label, why in sorted(summary.out_of_scope.items()):
+        console.print(f"left out: {label}: {why}")
+    colour = {"PASS": "green", "INCOMPLETE": "yellow"}.get(verdict.label, "red")
+    console.print(f"[bold {colour}]{verdict.label}[/]: {verdict.reason}")
 
 
 def _self_test(suite: Path, seeds: int) -> None:
     runs = selftest.self_test(suite, seeds=range(1, seeds + 1))
     console = _console()
-    table = Table(title="Detection power: suite against the mock, one defect at a time")
-    for column in ("run", "meant to be caught by", "rules that failed", "verdict"):
+    table = Table(title="Detection power: suite (strict) against the mock, one defect at a time")
+    for column in ("run", "meant to be caught by", "rules that failed", "without --strict", "verdict"):
         table.add_column(column, overflow="fold")
     for run in runs:
         intended = DEFECTS[run.defect].caught_by if run.defect else "(nothing: must pass)"
         failed = ", ".join(sorted(run.failed_rules)) or "-"
+        if run.defect is None:
+            plain = "-"
+        elif run.needs_error:
+            plain = "caught" if run.caught_without_strict else "[bold red]missed[/]"
+        else:
+            plain = "warning (inferred rule)"
         verdict = "[green]ok[/]" if run.ok else "[bold red]MISSED[/]" if run.defect else "[bold red]CRIED WOLF[/]"
-        table.add_row(run.label, intended, failed, verdict)
+        table.add_row(run.label, intended, failed, plain, verdict)
     console.print(table)
     caught = sum(run.ok for run in runs if run.defect)
     defects = sum(1 for run in runs if run.defect)

@@ -7,6 +7,7 @@ import socket
 import click
 import uvicorn
 
+from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.mock import MockConfig, create_app
@@ -42,6 +43,13 @@ def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 )
 @click.option("--voice-event-url", default=None, help="Customer event URL for Voice v2 calls.")
 @click.option(
+    "--validity-unit",
+    type=click.Choice(sorted(VALIDITY_UNITS)),
+    default=DEFAULT_VALIDITY_UNIT,
+    show_default=True,
+    help="The account's unit of validity_period (the documents' example counts hours).",
+)
+@click.option(
     "--list-defects",
     is_flag=True,
     expose_value=False,
@@ -49,7 +57,14 @@ def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     callback=_list_defects,
     help="List the defect catalogue and exit.",
 )
-def mock(host: str, port: int, defects: tuple[str, ...], time_scale: float, voice_event_url: str | None) -> None:
+def mock(
+    host: str,
+    port: int,
+    defects: tuple[str, ...],
+    time_scale: float,
+    voice_event_url: str | None,
+    validity_unit: str,
+) -> None:
     """Serve the reference mock provider (TeleSign and VTS paths on one port).
 
     Accounts come from TELECONTRACT_TELESIGN_CUSTOMER_ID, TELECONTRACT_TELESIGN_API_KEY,
@@ -60,6 +75,7 @@ def mock(host: str, port: int, defects: tuple[str, ...], time_scale: float, voic
         time_scale=time_scale,
         defects=frozenset(defects),
         voice_event_url=voice_event_url,
+        validity_unit=validity_unit,
     )
     app = create_app(config)
     # Bind first, so the printed URL is the real one even with --port 0.

@@ -101,6 +101,16 @@ RULES = _catalogue(
         "a created resource can be read at once",
         reference(PLIVO + ", Retrieve a masking session"),
     ),
+    Rule(
+        "allow_header_conformance",
+        "a 405 names the allowed methods in Allow",
+        inferred("HTTP requires it; no provider page states how a wrong method is answered"),
+    ),
+    Rule(
+        "object_level_authorization",
+        "one account cannot read another's resources",
+        reference(PLIVO + ": the auth_id in the path must be the authenticated account"),
+    ),
     Rule("max_response_time", "answers come within the configured time", inferred("a setting of the run, not the API")),
     # ---- our domain checks ----------------------------------------------------------------------
     Rule(

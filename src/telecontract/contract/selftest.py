@@ -1,8 +1,10 @@
 """Detection power, proven: the suite against the mock once per defect, and against the faithful mock.
 
-Every defect must be caught by the rule meant to catch it; the faithful mock must pass under
-several seeds. Each run is a separate pytest process (schemathesis and hypothesis keep global
-state), two at a time.
+Every run is strict (warnings count). Every defect must be caught by the rule meant to catch it,
+and a defect that breaks a sourced rule (documented or provider-reference) must be caught as an
+error, so the gate catches it without `--strict` too. The faithful mock must pass under several
+seeds with no finding at all. Each run is a separate pytest process (schemathesis and hypothesis
+keep global state), two at a time; each is judged by `telecontract.verdict.decide`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from telecontract.contract.rules import rule
+from telecontract.findings import Finding
 from telecontract.mock.defects import DEFECTS
+from telecontract.verdict import Verdict, decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +32,16 @@ class SuiteRun:
     seed: int
     exit_code: int  # pytest's own session status, from the run's summary (-1: no summary written)
     process_exit_code: int  # differs from exit_code only if the process died after pytest finished
-    failed_rules: dict[str, int]
+    findings: list[Finding]
+    verdict: Verdict  # strict
     output_tail: str
+
+    @property
+    def failed_rules(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for found in self.findings:
+            counts[found.rule] = counts.get(found.rule, 0) + 1
+        return counts
 
     @property
     def crashed_after_finishing(self) -> bool:
@@ -39,11 +52,26 @@ class SuiteRun:
         return self.defect is not None and DEFECTS[self.defect].caught_by in self.failed_rules
 
     @property
+    def needs_error(self) -> bool:
+        """The intended rule is sourced, so the defect must fail the gate without --strict too."""
+        if self.defect is None:
+            return False
+        intended = rule(DEFECTS[self.defect].caught_by)
+        return intended.provenance is None or intended.provenance.sourced
+
+    @property
+    def caught_without_strict(self) -> bool:
+        intended = DEFECTS[self.defect].caught_by if self.defect else None
+        return any(f.rule == intended and f.severity == "error" for f in self.findings)
+
+    @property
     def ok(self) -> bool:
         if self.defect is None:
             # Judged on what pytest concluded; a crash at interpreter exit is reported apart.
-            return self.exit_code == 0 and not self.failed_rules
-        return self.caught_by_intended_rule
+            return self.verdict.passed and not self.findings
+        return not self.verdict.passed and self.caught_by_intended_rule and (
+            self.caught_without_strict or not self.needs_error
+        )
 
 
 def run_suite(suite: Path, *, defect: str | None, seed: int) -> SuiteRun:
@@ -61,6 +89,7 @@ def run_suite(suite: Path, *, defect: str | None, seed: int) -> SuiteRun:
             "no:randomly",
             f"--hypothesis-seed={seed}",
             f"--summary-json={summary_path}",
+            "--contract-strict",
         ]
         if defect:
             args.append(f"--defect={defect}")
@@ -71,7 +100,16 @@ def run_suite(suite: Path, *, defect: str | None, seed: int) -> SuiteRun:
     label = defect or f"faithful (seed {seed})"
     output = completed.stdout[-2000:] + ("\n[stderr]\n" + completed.stderr[-2000:] if completed.stderr else "")
     status = int(summary.get("exit_status", -1))
-    return SuiteRun(label, defect, seed, status, completed.returncode, summary.get("failed_rules", {}), output)
+    findings = [Finding.from_dict(item) for item in summary.get("findings", [])]
+    verdict = decide(
+        findings,
+        strict=True,
+        suite_status=status,
+        cases=int(summary.get("cases", 0)),
+        never_succeeded=summary.get("never_succeeded", []),
+        unexercised=summary.get("unexercised", []),
+    )
+    return SuiteRun(label, defect, seed, status, completed.returncode, findings, verdict, output)
 
 
 def self_test(
