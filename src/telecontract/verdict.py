@@ -47,17 +47,17 @@ def decide(
         return Verdict(FAIL, "FAIL", f"the target broke {len(failing)} times {kind}: {', '.join(rules)}")
     if suite_status == 1:
         return Verdict(FAIL, "FAIL", "a test failed outside any named rule (details above)")
+    if unexercised:  # before "never answered 2xx": the budget, not the target, cut those short
+        return Verdict(
+            INCOMPLETE,
+            "INCOMPLETE",
+            f"the request budget ran out before these were exercised: {', '.join(unexercised)}",
+        )
     if cases == 0:
         return Verdict(FAIL, "FAIL", "no case was run, so nothing was checked")
     if never_succeeded:
         return Verdict(
             FAIL, "FAIL", f"never answered 2xx, so the happy path went unchecked: {', '.join(never_succeeded)}"
-        )
-    if unexercised:
-        return Verdict(
-            INCOMPLETE,
-            "INCOMPLETE",
-            f"the request budget ran out before these were exercised: {', '.join(unexercised)}",
         )
     suffix = f" ({warnings} warning{'s' if warnings != 1 else ''} from inferred rules)" if warnings else ""
     return Verdict(PASS, "PASS", f"the target honours the contract{suffix}")

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import settings
+from schemathesis.core.errors import NoLinksFound
 
 from telecontract.contract.budget import WireAuth
 
@@ -16,7 +18,12 @@ from telecontract.contract.budget import WireAuth
 def test_linked_operations_conform(
     api_schema: schemathesis.BaseSchema, wire_auth: WireAuth, contract_checks: dict[str, Any]
 ) -> None:
-    class Workflow(api_schema.as_state_machine()):  # type: ignore[misc]
+    try:
+        machine = api_schema.as_state_machine()
+    except NoLinksFound:
+        pytest.skip("every operation a link starts from is left out of this run")
+
+    class Workflow(machine):  # type: ignore[misc,valid-type]
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
             return {"auth": wire_auth}
 
@@ -25,4 +32,7 @@ def test_linked_operations_conform(
             recorder = getattr(self, "recorder", None)
             case.validate_response(response, **contract_checks, transport_kwargs=kwargs or None, recorder=recorder)
 
-    Workflow.run(settings=settings(max_examples=60, stateful_step_count=6, deadline=None))
+    try:
+        Workflow.run(settings=settings(max_examples=60, stateful_step_count=6, deadline=None))
+    except NoLinksFound:
+        pytest.skip("every operation a link starts from is left out of this run")

@@ -105,6 +105,12 @@ def _provenances(node: object) -> list:  # type: ignore[type-arg]
     "Without it, operations that take a party number are left out.",
 )
 @click.option("--allow-calls", is_flag=True, help="Let a live run place real calls (Voice v1 POST, Voice v2 dial).")
+@click.option(
+    "--operation",
+    "operations",
+    multiple=True,
+    help="Only operations whose operationId or label contains this text (repeatable), e.g. /v2/voice.",
+)
 @click.option("--strict", is_flag=True, help="Count warnings (inferred rules) as failures.")
 @click.option(
     "--validity-unit",
@@ -160,6 +166,7 @@ def gate(
     vts_url: str | None,
     numbers: Path | None,
     allow_calls: bool,
+    operations: tuple[str, ...],
     strict: bool,
     validity_unit: str,
     dry_run: bool,
@@ -192,6 +199,7 @@ def gate(
         validity_unit=validity_unit,
         numbers=read_numbers(numbers) if numbers else None,
         allow_calls=allow_calls,
+        operations=operations,
         report_dir=report_dir,
         seed=seed,
     )
@@ -212,6 +220,7 @@ def gate(
         args.append("--contract-strict")
     if allow_calls:
         args.append("--allow-calls")
+    args += [f"--operation={text}" for text in operations]
     if seed is not None:
         args.append(f"--hypothesis-seed={seed}")
     if deep:
@@ -252,7 +261,13 @@ def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
     """What a run would do, without sending a single request."""
     console = _console()
     spec = load_spec()
-    reasons = out_of_scope(spec, live=options.live, numbers=options.numbers, allow_calls=options.allow_calls)
+    reasons = out_of_scope(
+        spec,
+        live=options.live,
+        numbers=options.numbers,
+        allow_calls=options.allow_calls,
+        selected=options.operations,
+    )
     console.print("[bold]Dry run[/]: nothing is sent.")
     for surface, url in (urls or {"every surface": "the embedded mock on 127.0.0.1"}).items():
         console.print(f"target {surface}: {url}")

@@ -13,6 +13,7 @@ from telecontract.errors import UsageError
 from telecontract.mock import MockConfig, create_app
 from telecontract.mock.app import tune_gc
 from telecontract.mock.defects import DEFECTS
+from telecontract.mock.quirks import QUIRKS
 
 
 def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -21,6 +22,10 @@ def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     width = max(len(name) for name in DEFECTS)
     for name, defect in sorted(DEFECTS.items()):
         click.echo(f"{name:<{width}}  {defect.description} (caught by {defect.caught_by})")
+    click.echo("\nQuirks (--quirk): conforming variations the gate must pass")
+    width = max(len(name) for name in QUIRKS)
+    for name, quirk in sorted(QUIRKS.items()):
+        click.echo(f"{name:<{width}}  {quirk.description}")
     ctx.exit(0)
 
 
@@ -40,6 +45,13 @@ def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     show_default=True,
     type=click.FloatRange(min=0.0, min_open=True),
     help="Multiply provider-side delays (call progress, callback retries, expiry); 0.001 makes 10 s 10 ms.",
+)
+@click.option(
+    "--quirk",
+    "quirks",
+    multiple=True,
+    type=click.Choice(sorted(QUIRKS)),
+    help="Answer in a way a real provider may and still conform (repeatable); see --list-defects.",
 )
 @click.option("--voice-event-url", default=None, help="Customer event URL for Voice v2 calls.")
 @click.option(
@@ -61,6 +73,7 @@ def mock(
     host: str,
     port: int,
     defects: tuple[str, ...],
+    quirks: tuple[str, ...],
     time_scale: float,
     voice_event_url: str | None,
     validity_unit: str,
@@ -74,6 +87,7 @@ def mock(
         credentials=Credentials.from_env(),
         time_scale=time_scale,
         defects=frozenset(defects),
+        quirks=frozenset(quirks),
         voice_event_url=voice_event_url,
         validity_unit=validity_unit,
     )

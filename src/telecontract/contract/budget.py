@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -27,8 +28,14 @@ FRAMING_HEADERS = frozenset({"transfer-encoding", "content-length", "host", "con
 
 
 class Budget:
-    def __init__(self, max_requests: int | None = None, per_second: float | None = None) -> None:
+    def __init__(
+        self,
+        max_requests: int | None = None,
+        per_second: float | None = None,
+        on_exhausted: Callable[[], None] | None = None,
+    ) -> None:
         self.max_requests = max_requests
+        self.on_exhausted = on_exhausted
         self.interval = 1.0 / per_second if per_second else 0.0
         self.spent = 0
         self.exhausted = False
@@ -40,6 +47,8 @@ class Budget:
         with self._lock:
             if self.max_requests is not None and self.spent >= self.max_requests:
                 self.exhausted = True
+                if self.on_exhausted is not None:
+                    self.on_exhausted()
                 pytest.skip(f"request budget of {self.max_requests} spent (raise it with --max-requests)")
             self.spent += 1
             now = time.monotonic()
@@ -81,10 +90,13 @@ class Wire:
         base = urlsplit(self.target.url_for(path))
         return urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + path, parts.query, parts.fragment))
 
-    def guard(self, content_type: str, body: bytes | str | None) -> None:
-        if self.allowed is None or not body:
+    def guard(self, url: str, content_type: str, body: bytes | str | None) -> None:
+        if self.allowed is None:
             return
-        check_listed(_decode(content_type, body), self.allowed)
+        query = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        check_listed(query, self.allowed)
+        if body:
+            check_listed(_decode(content_type, body), self.allowed)
 
 
 def _decode(content_type: str, body: bytes | str) -> Any:
@@ -109,7 +121,7 @@ class WireAuth(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         for name in [n for n in request.headers if n.lower() in FRAMING_HEADERS and n.lower() != "content-length"]:
             del request.headers[name]
-        self.wire.guard(request.headers.get("Content-Type", ""), request.body)
+        self.wire.guard(request.url or "", request.headers.get("Content-Type", ""), request.body)
         self.wire.budget.spend()
         request.url = self.wire.routed(request.url or "")
         return self.auth(request)
@@ -119,7 +131,7 @@ def httpx_hooks(wire: Wire) -> dict[str, list[Any]]:
     """The same for our own httpx clients, as event hooks (they run after auth, before sending)."""
 
     def on_request(request: httpx.Request) -> None:
-        wire.guard(request.headers.get("Content-Type", ""), request.content)
+        wire.guard(str(request.url), request.headers.get("Content-Type", ""), request.content)
         wire.budget.spend()
         request.url = httpx.URL(wire.routed(str(request.url)))
 

@@ -88,6 +88,15 @@ def _party_value(draw: st.DrawFn, value: Any, parties: st.SearchStrategy[str], *
     return value
 
 
+def _listed_or_undialable(value: Any, listed: tuple[str, ...]) -> Any:
+    digits = dialable(value)
+    if digits is None or digits in listed:
+        return value
+    if listed and PATTERN.fullmatch(str(value)):
+        return ("+" if str(value).startswith("+") else "") + listed[0]
+    return UNDIALABLE
+
+
 def realistic_parties(listed: tuple[str, ...] | None) -> Any:
     def hook(context: schemathesis.HookContext, body: Any) -> st.SearchStrategy[Any]:
         if not isinstance(body, dict):
@@ -123,9 +132,11 @@ def listed_example(value: dict[str, Any], listed: tuple[str, ...]) -> dict[str, 
     return value
 
 
-def install(schema: schemathesis.BaseSchema, *, vts_auth_id: str, listed: tuple[str, ...] | None = None) -> None:
-    """Register the generation hooks on one schema (not globally). `listed`: the live run's numbers."""
-    schema.hook("flatmap_body")(realistic_parties(listed))
+def install(
+    schema: schemathesis.BaseSchema, *, vts_auth_id: str, live: bool = False, listed: tuple[str, ...] | None = None
+) -> None:
+    """Register the generation hooks on one schema (not globally). `listed`: a live run's numbers."""
+    schema.hook("flatmap_body")(realistic_parties(listed if live else None))
 
     def no_framing_headers(context: schemathesis.HookContext, headers: dict[str, Any] | None) -> Any:
         if not isinstance(headers, dict):
@@ -133,6 +144,17 @@ def install(schema: schemathesis.BaseSchema, *, vts_auth_id: str, listed: tuple[
         return {k: v for k, v in headers.items() if k.lower() not in FRAMING_HEADERS}
 
     schema.hook("map_headers")(no_framing_headers)
+
+    if live:
+        # Filters such as ?first_party= name people too: on a live target, listed numbers only.
+        allowed = listed or ()
+
+        def listed_query(context: schemathesis.HookContext, query: dict[str, Any] | None) -> Any:
+            if not isinstance(query, dict):
+                return query
+            return {k: _listed_or_undialable(v, allowed) if k in PARTY_FIELDS else v for k, v in query.items()}
+
+        schema.hook("map_query")(listed_query)
 
     # The VTS path names the account; any other than the authenticated one is (rightly) a 403.
     # Config-level `parameters` do not reach stateful runs, so this is a hook.

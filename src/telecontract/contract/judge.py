@@ -25,13 +25,18 @@ from telecontract.spec import Spec
 
 Check = Callable[[Any, Any, Any], Any]
 SPEC_RULES = ("status_code_conformance", "content_type_conformance", "response_schema_conformance")
-# Built-in checks whose rule is inferred: they run wrapped, so they can be warnings.
-INFERRED_BUILTINS: tuple[Check, ...] = (
+# Built-in checks that run wrapped: those whose rule is inferred (so they can be warnings), and
+# those that send probes of their own (so a rate-limited probe is not taken for evidence).
+WRAPPED_BUILTINS: tuple[Check, ...] = (
     builtin.negative_data_rejection,
     builtin.positive_data_acceptance,
     builtin.missing_required_header,
     builtin.unsupported_method,
+    builtin.allow_header_conformance,
+    builtin.ignored_auth,
 )
+RATE_LIMITED = 429  # the provider declined to answer: that proves nothing about any other rule
+RATE_LIMITED_PROBE = "got `429 "
 
 
 def one_line(failure: Any) -> str:
@@ -57,9 +62,13 @@ class Judge:
         def judged(ctx: Any, response: Any, case: Any) -> Any:
             if builtin_check and check not in ctx.internals.checks:
                 return None  # a built-in the run's configuration does not enable
+            if response.status_code == RATE_LIMITED:
+                return None
             try:
                 return check(ctx, response, case)
             except (AssertionError, FailureGroup) as raised:
+                if RATE_LIMITED_PROBE in str(getattr(raised, "message", "")):
+                    return None  # the check's own probe was rate limited
                 found = self._finding(check.__name__, raised, case.operation.label)
                 if found.counts_against(strict=self.strict):
                     raise
@@ -70,17 +79,21 @@ class Judge:
 
     def validate_kwargs(self, domain_checks: list[Check]) -> dict[str, Any]:
         """What `call_and_validate` / `validate_response` take to run every check judged."""
-        wrapped = [self.wrap(c, builtin_check=True) for c in INFERRED_BUILTINS]
+        wrapped = [self.wrap(c, builtin_check=True) for c in WRAPPED_BUILTINS]
         return {
-            "excluded_checks": list(INFERRED_BUILTINS),
+            "excluded_checks": list(WRAPPED_BUILTINS),
             "additional_checks": wrapped + [self.wrap(c) for c in domain_checks],
         }
 
     # ---- findings ----------------------------------------------------------------------------
 
+    def label(self, case: Any) -> str:
+        """The operation as the spec writes it (a target may want the VTS paths with a slash)."""
+        return f"{case.operation.method.upper()} {self.spec.path_of(case.operation.path) or case.operation.path}"
+
     def findings(self, case: Any, response: Any, results: list[Any]) -> list[Finding]:
         """Every finding of one validated case: failures (errors) and what only the full spec forbids."""
-        label = case.operation.label
+        label = self.label(case)
         found, self._pending = self._pending, []
         violations: list[Violation] | None = None
         failed = {r.name for r in results if r.failure is not None}

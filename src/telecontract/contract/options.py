@@ -30,6 +30,8 @@ class RunOptions:
     validity_unit: str = DEFAULT_VALIDITY_UNIT
     numbers: tuple[str, ...] | None = None
     allow_calls: bool = False
+    # Only operations whose operationId or label contains one of these (empty: all).
+    operations: tuple[str, ...] = ()
     report_dir: Path | None = None
     summary_json: Path | None = None
     seed: int | None = None

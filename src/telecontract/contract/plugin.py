@@ -48,6 +48,7 @@ from telecontract.spec import Spec, load_spec
 # Hypothesis profiles: the default keeps the test run short, `deep` is `telecontract gate --deep`.
 settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile("deep", max_examples=300, deadline=None)
+settings.register_profile("quick", max_examples=5, deadline=None)  # smoke runs, e.g. in our own tests
 settings.load_profile(os.environ.get("TELECONTRACT_HYPOTHESIS_PROFILE", "default"))
 
 OPTIONS_KEY = pytest.StashKey[RunOptions]()
@@ -80,6 +81,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--numbers", default=None, help="File of the numbers a live run may use (one per line).")
     group.addoption("--allow-calls", action="store_true", help="Let a live run place real calls.")
+    group.addoption(
+        "--operation",
+        action="append",
+        default=[],
+        help="Only operations whose operationId or label contains this text (repeatable).",
+    )
     group.addoption("--summary-json", default=None, help="Write the contract run summary (JSON) here.")
     group.addoption(
         "--report-dir", default=None, help="Write summary.md, traffic.har and traffic.ndjson (redacted) here."
@@ -106,6 +113,7 @@ def run_options(config: pytest.Config) -> RunOptions:
             validity_unit=config.getoption("--validity-unit"),
             numbers=listed,
             allow_calls=config.getoption("--allow-calls"),
+            operations=tuple(config.getoption("--operation")),
             report_dir=Path(config.getoption("--report-dir")) if config.getoption("--report-dir") else None,
             summary_json=Path(config.getoption("--summary-json")) if config.getoption("--summary-json") else None,
             seed=config.getoption("hypothesis_seed", None),
@@ -157,10 +165,16 @@ def target(contract_options: RunOptions, credentials: Credentials, callback_sink
 
 
 @pytest.fixture(scope="session")
-def budget(contract_options: RunOptions) -> Budget:
+def budget(request: pytest.FixtureRequest, contract_options: RunOptions) -> Budget:
+    summary = summary_for(request.config)
+
+    def exhausted() -> None:
+        summary.budget_exhausted = True
+
     return Budget(
         max_requests=contract_options.effective_max_requests,
         per_second=parse_rate(contract_options.effective_rate_limit),
+        on_exhausted=exhausted,
     )
 
 
@@ -177,6 +191,7 @@ def scope_reasons(request: pytest.FixtureRequest, spec: Spec, contract_options: 
         live=contract_options.live,
         numbers=contract_options.numbers,
         allow_calls=contract_options.allow_calls,
+        selected=contract_options.operations,
     )
     summary = summary_for(request.config)
     summary.out_of_scope = {spec.operation(op_id).label: why for op_id, why in reasons.items()}
@@ -224,19 +239,23 @@ def api_schema(
     schema = schemathesis.openapi.from_dict(document)
     schema.config.update(base_url=target.base_url)
     schema.auth(refresh_interval=None)(schemathesis_auth_provider(target.credentials))
-    generation.install(schema, vts_auth_id=target.credentials.vts_auth_id, listed=contract_options.numbers)
+    generation.install(
+        schema, vts_auth_id=target.credentials.vts_auth_id, live=not target.embedded, listed=contract_options.numbers
+    )
     summary = summary_for(request.config)
     recorder = recorder_for(request.config)
 
     @schema.hook
     def after_validate(context: Any, case: schemathesis.Case, response: Any, results: list[Any]) -> None:
         findings = judge.findings(case, response, results)
-        summary.record(case.operation.label, response.status_code, results, findings)
-        recorder.record(case.operation.label, response, findings, started=time.time() - response.elapsed)
+        label = judge.label(case)
+        summary.record(label, response.status_code, results, findings)
+        recorder.record(label, response, findings, started=time.time() - response.elapsed)
 
-    if scope_reasons:
-        return schema.exclude(operation_id=sorted(scope_reasons))
-    return schema
+    # Left-out operations stay in the document (so a 405 is still judged by the full path) but get
+    # no cases. The lazy loader of `schemathesis.pytest.from_fixture` drops this filter, so
+    # test_operations also skips them itself.
+    return schema.exclude(operation_id=sorted(scope_reasons)) if scope_reasons else schema
 
 
 def vts_wants_trailing_slash(target: Target) -> bool:

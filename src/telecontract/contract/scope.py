@@ -21,13 +21,22 @@ PARTY_OPERATIONS = frozenset(
 CALL_OPERATIONS = frozenset({"sendVoiceMessage", "controlVoiceCall"})
 
 
-def out_of_scope(spec: Spec, *, live: bool, numbers: tuple[str, ...] | None, allow_calls: bool) -> dict[str, str]:
-    """operationId -> why the run leaves it out."""
-    if not live:
-        return {}
+def out_of_scope(
+    spec: Spec,
+    *,
+    live: bool,
+    numbers: tuple[str, ...] | None,
+    allow_calls: bool,
+    selected: tuple[str, ...] = (),
+) -> dict[str, str]:
+    """operationId -> why the run leaves it out. `selected`: --operation texts (empty: all)."""
     reasons: dict[str, str] = {}
     for operation in spec.operations():
-        if operation.operation_id in CALL_OPERATIONS and not allow_calls:
+        if selected and not any(text in operation.operation_id or text in operation.label for text in selected):
+            reasons[operation.operation_id] = "not selected (--operation)"
+        elif not live:
+            continue
+        elif operation.operation_id in CALL_OPERATIONS and not allow_calls:
             reasons[operation.operation_id] = "places real calls; pass --allow-calls to include it"
         elif operation.operation_id in PARTY_OPERATIONS and not numbers:
             reasons[operation.operation_id] = "takes a party number; pass --numbers FILE with the numbers you may use"

@@ -69,8 +69,10 @@ class SuiteRun:
         if self.defect is None:
             # Judged on what pytest concluded; a crash at interpreter exit is reported apart.
             return self.verdict.passed and not self.findings
-        return not self.verdict.passed and self.caught_by_intended_rule and (
-            self.caught_without_strict or not self.needs_error
+        return (
+            not self.verdict.passed
+            and self.caught_by_intended_rule
+            and (self.caught_without_strict or not self.needs_error)
         )
 
 

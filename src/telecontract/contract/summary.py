@@ -59,10 +59,11 @@ class RunSummary:
         return sorted(op for op, t in self.operations.items() if not any(200 <= s < 300 for s in t.statuses))
 
     def unexercised(self) -> list[str]:
-        """In-scope operations with no case, when the request budget ran out."""
+        """When the request budget ran out: in-scope operations it left without a 2xx answer."""
         if not self.budget_exhausted:
             return []
-        return sorted(op for op in self.in_scope if not self.operations.get(op, OperationTally()).cases)
+        answered = set(self.operations) - set(self.never_succeeded())
+        return sorted(op for op in self.in_scope if op not in answered)
 
     def verdict(self, *, strict: bool, suite_status: int) -> Verdict:
         return decide(

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -15,6 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from telecontract.mock import carrier, masking, voice_v1, voice_v2, vts
 from telecontract.mock.config import MockConfig
+from telecontract.mock.quirks import QuirksMiddleware
 from telecontract.mock.responses import telesign_error, vts_error
 from telecontract.mock.state import MockState
 from telecontract.spec import Spec, load_spec
@@ -97,7 +99,10 @@ def create_app(config: MockConfig, spec: Spec | None = None) -> Starlette:
         if state.http is not None:
             await state.http.aclose()
 
-    app = Starlette(routes=_routes(), exception_handlers={Exception: _unexpected}, lifespan=lifespan)
+    middleware = [Middleware(QuirksMiddleware, quirks=config.quirks)] if config.quirks else []
+    app = Starlette(
+        routes=_routes(), exception_handlers={Exception: _unexpected}, lifespan=lifespan, middleware=middleware
+    )
     app.router.redirect_slashes = False
     app.state.mock = state
     return app

@@ -37,6 +37,8 @@ class MockConfig:
     # Multiplies every provider-side delay (call progress, retries, expiry); 0.001 makes 10 s 10 ms.
     time_scale: float = 1.0
     defects: frozenset[str] = frozenset()
+    # Conforming variations a real provider may show (telecontract.mock.quirks).
+    quirks: frozenset[str] = frozenset()
     # The unit of validity_period, set per account; hours by default, as the documents' example shows.
     validity_unit: str = "hours"
     # Where Voice v2 events go; None means calls progress without events.
