@@ -32,7 +32,9 @@ def test_linked_operations_conform(
             recorder = getattr(self, "recorder", None)
             case.validate_response(response, **contract_checks, transport_kwargs=kwargs or None, recorder=recorder)
 
+    # Twice the profile's examples per operation (50 by default, 10 for `quick`, 600 for `deep`).
+    examples = max(10, 2 * settings.default.max_examples)
     try:
-        Workflow.run(settings=settings(max_examples=60, stateful_step_count=6, deadline=None))
+        Workflow.run(settings=settings(max_examples=examples, stateful_step_count=6, deadline=None))
     except NoLinksFound:
         pytest.skip("every operation a link starts from is left out of this run")

@@ -113,3 +113,12 @@ def test_vts_other_account_in_path_is_forbidden(mock, credentials) -> None:
     )
     assert response.status_code == 403
     assert set(response.json()) == {"api_id", "error"}
+
+
+def test_a_signed_body_that_is_not_utf8_reaches_the_body_rule(mock) -> None:
+    # Client and mock sign and verify the same bytes, so a malformed body is judged as a body (400),
+    # not refused as a forgery (401).
+    response = mock.client.post(
+        "/v1/anonymous/session/sms", content=b"\xff\xfe<xml/>", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400, response.text

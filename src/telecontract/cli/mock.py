@@ -22,7 +22,12 @@ def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     width = max(len(name) for name in DEFECTS)
     for name, defect in sorted(DEFECTS.items()):
         click.echo(f"{name:<{width}}  {defect.description} (caught by {defect.caught_by})")
-    click.echo("\nQuirks (--quirk): conforming variations the gate must pass")
+    ctx.exit(0)
+
+
+def _list_quirks(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
     width = max(len(name) for name in QUIRKS)
     for name, quirk in sorted(QUIRKS.items()):
         click.echo(f"{name:<{width}}  {quirk.description}")
@@ -51,7 +56,7 @@ def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     "quirks",
     multiple=True,
     type=click.Choice(sorted(QUIRKS)),
-    help="Answer in a way a real provider may and still conform (repeatable); see --list-defects.",
+    help="Answer in a way a real provider may and still conform (repeatable); see --list-quirks.",
 )
 @click.option("--voice-event-url", default=None, help="Customer event URL for Voice v2 calls.")
 @click.option(
@@ -68,6 +73,14 @@ def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     is_eager=True,
     callback=_list_defects,
     help="List the defect catalogue and exit.",
+)
+@click.option(
+    "--list-quirks",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_list_quirks,
+    help="List the conforming variations (quirks) and exit.",
 )
 def mock(
     host: str,

@@ -76,7 +76,7 @@ class SuiteRun:
         )
 
 
-def run_suite(suite: Path, *, defect: str | None, seed: int) -> SuiteRun:
+def run_suite(suite: Path, *, defect: str | None, seed: int, profile: str | None = None) -> SuiteRun:
     with tempfile.TemporaryDirectory() as scratch:
         summary_path = Path(scratch) / "summary.json"
         args = [
@@ -95,6 +95,8 @@ def run_suite(suite: Path, *, defect: str | None, seed: int) -> SuiteRun:
         ]
         if defect:
             args.append(f"--defect={defect}")
+        if profile:
+            args.append(f"--hypothesis-profile={profile}")
         # faulthandler: if the process dies after pytest has finished, stderr says where.
         env = os.environ | {"PYTHONFAULTHANDLER": "1"}
         completed = subprocess.run(args, capture_output=True, text=True, timeout=900, env=env)
@@ -115,9 +117,14 @@ def run_suite(suite: Path, *, defect: str | None, seed: int) -> SuiteRun:
 
 
 def self_test(
-    suite: Path, *, defects: Iterable[str] | None = None, seeds: Iterable[int] = (1, 2, 3, 4, 5), workers: int = 2
+    suite: Path,
+    *,
+    defects: Iterable[str] | None = None,
+    seeds: Iterable[int] = (1, 2, 3, 4, 5),
+    workers: int = 2,
+    profile: str | None = None,
 ) -> list[SuiteRun]:
     plan: list[tuple[str | None, int]] = [(None, seed) for seed in seeds]
     plan += [(defect, 1) for defect in (DEFECTS if defects is None else defects)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda item: run_suite(suite, defect=item[0], seed=item[1]), plan))
+        return list(pool.map(lambda item: run_suite(suite, defect=item[0], seed=item[1], profile=profile), plan))

@@ -1,0 +1,74 @@
+"""Live runs use only listed numbers: the file, the guard, and generation under hypothesis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from telecontract.contract.generation import _realistic, listed_example
+from telecontract.errors import UsageError
+from telecontract.numbers import PARTY_FIELDS, UnlistedNumber, check_listed, dialable, read_numbers
+
+LISTED = ("14155550123", "447700900123")
+
+
+def test_the_numbers_file_takes_comments_and_plus_signs(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.txt"
+    path.write_text("# ours\n+14155550123\n\n447700900123  # second\n14155550123\n")
+    assert read_numbers(path) == LISTED
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [("1415555O123\n", "not digits"), ("123\n", "not a possible phone number"), ("# nothing\n", "lists no numbers")],
+)
+def test_a_bad_numbers_file_names_the_line(tmp_path: Path, text: str, error: str) -> None:
+    path = tmp_path / "numbers.txt"
+    path.write_text(text)
+    with pytest.raises(UsageError, match=error):
+        read_numbers(path)
+
+
+def test_a_missing_numbers_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="not found"):
+        read_numbers(tmp_path / "nope.txt")
+
+
+def test_the_guard_refuses_an_unlisted_number_anywhere_a_party_goes() -> None:
+    check_listed({"to": LISTED[0], "params": {"caller_id_number": "+" + LISTED[1]}}, frozenset(LISTED))
+    with pytest.raises(UnlistedNumber):
+        check_listed({"params": {"to": "1 (415) 555-0199"}}, frozenset(LISTED))
+    with pytest.raises(UnlistedNumber):
+        check_listed({"phone_number_1": 14155550199}, frozenset(LISTED))
+
+
+def test_values_no_provider_could_dial_are_not_numbers() -> None:
+    assert dialable("0000000") is None and dialable("abc") is None and dialable(True) is None
+    assert dialable("+1 415 555 0123") == "14155550123"
+
+
+party_value = st.one_of(
+    st.from_regex(r"\+?[1-9][0-9]{6,14}", fullmatch=True),
+    st.text(max_size=20),
+    st.integers(),
+    st.lists(st.from_regex(r"[1-9][0-9]{9,11}", fullmatch=True), max_size=3),
+    st.none(),
+)
+bodies = st.dictionaries(st.sampled_from(PARTY_FIELDS), party_value, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), body=bodies, nested=st.booleans())
+def test_generated_bodies_carry_only_listed_numbers(data: st.DataObject, body: dict[str, Any], nested: bool) -> None:
+    request = {"jsonrpc": "2.0", "method": "dial", "params": body} if nested else body
+    out = data.draw(_realistic(request, LISTED))
+    check_listed(out, frozenset(LISTED))  # raises on any dialable value not in the list
+
+
+def test_the_documents_examples_get_listed_numbers() -> None:
+    example = {"jsonrpc": "2.0", "method": "dial", "params": {"to": "15555551212", "caller_id_number": "15558675309"}}
+    assert listed_example(example, LISTED)["params"] == {"to": LISTED[0], "caller_id_number": LISTED[1]}
