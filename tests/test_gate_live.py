@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,10 +85,8 @@ def numbers_sent(recorded: list[tuple[str, str, str, str, bytes]]) -> set[str]:
     for _method, _path, query, content_type, body in recorded:
         fields = party_values({k: v[0] for k, v in parse_qs(query).items()})
         if "json" in content_type:
-            try:
+            with suppress(orjson.JSONDecodeError):
                 fields += party_values(orjson.loads(body))
-            except orjson.JSONDecodeError:
-                pass
         elif "form" in content_type:
             fields += party_values({k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()})
         for _name, value in fields:
