@@ -14,10 +14,12 @@ class RuleViolation(AssertionError):
     """
 
     def __init__(self, rule: str, message: str, *, provenance: Provenance | None = None) -> None:
-        super().__init__(f"{rule}: {message}")
         self.rule = rule
         self.message = message
         self.provenance = provenance
+        found = self.finding()
+        # What pytest, JUnit and the terminal show: the rule, its weight and where it comes from.
+        super().__init__(f"{rule} ({found.severity}, {found.source}): {found.message}")
 
     def finding(self, operation: str = "") -> Finding:
         from telecontract.contract.rules import finding  # rules imports findings; keep this one-way

@@ -51,7 +51,7 @@ def _har_entry(exchange: Exchange) -> dict[str, object]:
         },
         "cache": {},
         "timings": {"send": 0, "wait": exchange.elapsed_ms, "receive": 0},
-        "comment": "; ".join(f"{f.rule}: {f.message}" for f in exchange.findings),
+        "comment": "; ".join(f"{f.severity}: {f.rule} ({f.source}): {f.message}" for f in exchange.findings),
     }
 
 
