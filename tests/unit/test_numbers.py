@@ -72,3 +72,16 @@ def test_generated_bodies_carry_only_listed_numbers(data: st.DataObject, body: d
 def test_the_documents_examples_get_listed_numbers() -> None:
     example = {"jsonrpc": "2.0", "method": "dial", "params": {"to": "15555551212", "caller_id_number": "15558675309"}}
     assert listed_example(example, LISTED)["params"] == {"to": LISTED[0], "caller_id_number": LISTED[1]}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    data=st.data(),
+    url=st.from_regex(r"https?://[a-z0-9]{1,12}\.(com|info|dev)/[a-z]{0,8}", fullmatch=True),
+    live=st.booleans(),
+)
+def test_generated_callback_urls_never_name_a_strangers_host(data: st.DataObject, url: str, live: bool) -> None:
+    body = {"first_party": "+14155550123", "callback_url": url, "params": {"url": url}}
+    out = data.draw(_realistic(body, LISTED if live else None))
+    hosts = {out["callback_url"].split("/")[2], out["params"]["url"].split("/")[2]}
+    assert hosts == ({"example.com"} if live else {"127.0.0.1:9"})

@@ -28,6 +28,11 @@ REGIONS = ("US", "GB", "RS", "DE", "FR", "IN", "BR", "JP", "NG", "AU")
 PATTERN = re.compile(r"\+?[1-9][0-9]{6,14}")
 AUTH_ID = re.compile(r"[A-Za-z0-9]{1,64}")
 PAIRS = (("phone_number_1", "phone_number_2"), ("first_party", "second_party"))
+# Fields the provider fetches or posts to. A generated host is somebody's server (or a DNS lookup
+# from a test that must stay on loopback), so valid URLs are pointed at a host that is nobody's.
+URL_FIELDS = ("callback_url", "recording_callback_url", "first_party_play_url", "second_party_play_url", "url")
+NOBODYS_URL = "https://example.com/telecontract"  # example.com is reserved for documentation (RFC 2606)
+LOOPBACK_URL = "http://127.0.0.1:9/telecontract"  # the discard port: refused at once, never leaves the host
 
 
 def _templates() -> list[str]:
@@ -68,6 +73,11 @@ def _realistic(draw: st.DrawFn, body: dict[str, Any], listed: tuple[str, ...] | 
     for name in PARTY_FIELDS:
         if name in fields:
             fields[name] = _party_value(draw, fields[name], parties, live=listed is not None)
+    for container in (body, fields):
+        for name in URL_FIELDS:
+            value = container.get(name)
+            if isinstance(value, str) and value.startswith(("http://", "https://")):  # invalid ones stay negative
+                container[name] = NOBODYS_URL if listed is not None else LOOPBACK_URL
     for first, second in PAIRS:
         a, b = fields.get(first), fields.get(second)
         if isinstance(a, str) and isinstance(b, str) and a.lstrip("+") == b.lstrip("+"):
