@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from telecontract import suite
 from telecontract.contract.selftest import self_test
 from telecontract.mock.defects import DEFECTS
 
-SUITE = Path(__file__).parent / "contract"
+SUITE = Path(suite.__file__).parent
 
 
 def test_every_defect_is_caught_by_its_rule_and_the_faithful_mock_passes() -> None:

@@ -9,17 +9,22 @@ import csv
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = sorted(p.stem for p in (ROOT / "load").glob("*.py"))
+from telecontract.cli.load import known_scenarios
+from telecontract.load import scenarios
+
+FOLDER = Path(scenarios.__file__).parent
+SCENARIOS = known_scenarios()
 
 
 def telecontract(*args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "telecontract.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    # From a folder that is not the checkout: the scenarios ship with the package.
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tempfile.gettempdir())
 
 
 def load(report_dir: Path, scenario: str, *extra: str) -> tuple[subprocess.CompletedProcess[str], dict]:
@@ -44,7 +49,7 @@ def load(report_dir: Path, scenario: str, *extra: str) -> tuple[subprocess.Compl
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_every_locustfile_loads(scenario: str) -> None:
     listed = subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(ROOT / "load" / f"{scenario}.py"), "--list"],
+        [sys.executable, "-m", "locust", "-f", str(FOLDER / f"{scenario}.py"), "--list"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -11,6 +11,8 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
+from telecontract import suite as suite_package
+from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
 from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions
 from telecontract.contract.rules import RULES
@@ -28,19 +30,12 @@ from telecontract.verdict import Verdict
 
 
 def find_suite(explicit: Path | None) -> Path:
-    """The contract suite: --suite, else tests/contract under the working directory or the checkout."""
+    """The contract suite: --suite, else the one shipped in the package (`telecontract.suite`)."""
     if explicit is not None:
         if not explicit.is_dir():
-            raise UsageError(f"Contract suite folder not found: {explicit}", hint="Pass --suite PATH/tests/contract.")
+            raise UsageError(f"Contract suite folder not found: {explicit}", hint="Pass --suite FOLDER.")
         return explicit
-    candidates = [Path.cwd() / "tests" / "contract", Path(__file__).resolve().parents[3] / "tests" / "contract"]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    raise UsageError(
-        "Cannot find the contract suite (tests/contract).",
-        hint="Run from the telecontract checkout, or pass --suite PATH.",
-    )
+    return Path(suite_package.__file__).resolve().parent
 
 
 class _Collect:
@@ -212,7 +207,9 @@ def gate(
     if dry_run:
         _print_plan(options, target.urls if target else None)
         return
-    args = [str(find_suite(suite)), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    # The engine comes as a plugin object, so the suite runs the same from any folder; no cache is
+    # written next to it (it may live in site-packages).
+    args = [str(find_suite(suite)), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "timeout=300"]
     args += [f"--{flag}={value}" for flag, value in _flags(options, numbers).items() if value]
     if ENV_TARGET_URL in os.environ and not target_url:
         os.environ.pop(ENV_TARGET_URL)  # the plugin's default would otherwise pick it up
@@ -231,7 +228,7 @@ def gate(
         args.append(f"--junit-xml={junit_xml}")
     args += pytest_args
     collect = _Collect()
-    exit_code = int(pytest.main(args, plugins=[collect]))
+    exit_code = int(pytest.main(args, plugins=[engine, collect]))
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
     _report(collect.summary, verdict, target_url or telesign_url or "embedded mock")
     raise SystemExit(verdict.exit_code)

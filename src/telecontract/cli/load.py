@@ -16,6 +16,7 @@ import click
 
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
+from telecontract.load import scenarios as scenarios_package
 from telecontract.load import thresholds as thresholds_module
 from telecontract.load.ledger import read_placed
 from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SINK_URL, ENV_THRESHOLDS
@@ -29,13 +30,24 @@ DEFAULT_THRESHOLDS = {"callbacks": "fail_ratio<0.01;lost_callbacks==0"}
 CALLBACK_GRACE_SECONDS = 30.0
 
 
+SCENARIOS = Path(scenarios_package.__file__).resolve().parent
+
+
+def known_scenarios() -> list[str]:
+    return sorted(p.stem for p in SCENARIOS.glob("*.py") if not p.stem.startswith("_"))
+
+
 def find_scenario(name: str) -> Path:
-    for folder in (Path.cwd() / "load", Path(__file__).resolve().parents[3] / "load"):
-        candidate = folder / f"{name}.py"
-        if candidate.is_file():
-            return candidate
-    known = sorted(p.stem for p in (Path(__file__).resolve().parents[3] / "load").glob("*.py"))
-    raise UsageError(f"No load scenario named {name!r}.", hint=f"Known scenarios: {', '.join(known) or 'none'}.")
+    """A shipped scenario by name, or a locustfile of the user's own by path."""
+    if name.endswith(".py") or "/" in name:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"Locustfile not found: {name}", hint="Give a path to a .py file, or a scenario name.")
+        return path
+    candidate = SCENARIOS / f"{name}.py"
+    if name in known_scenarios():
+        return candidate
+    raise UsageError(f"No load scenario named {name!r}.", hint=f"Known scenarios: {', '.join(known_scenarios())}.")
 
 
 def _start_mock(port: int, sink_url: str, defects: tuple[str, ...]) -> subprocess.Popen[bytes]:
@@ -81,7 +93,11 @@ def _locust_totals(csv_prefix: Path) -> dict[str, float]:
 
 
 @click.command()
-@click.option("--scenario", required=True, help="A locustfile in load/: masking_sessions, voice_calls, callbacks.")
+@click.option(
+    "--scenario",
+    required=True,
+    help="A shipped scenario (masking_sessions, voice_calls, callbacks) or the path of your own locustfile.",
+)
 @click.option("--users", default=10, show_default=True, type=click.IntRange(1))
 @click.option("--spawn-rate", default=10.0, show_default=True, type=click.FloatRange(min=0, min_open=True))
 @click.option("--run-time", default="30s", show_default=True, help="e.g. 30s, 5m.")

@@ -93,6 +93,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The suite may run from any folder, with no ini file of ours: the plugin declares its markers.
+    config.addinivalue_line("markers", "embedded_only: needs the embedded mock; skipped on a live target")
+    config.addinivalue_line("markers", "callbacks: needs a target that can reach the local callback sink")
+
+
 def run_options(config: pytest.Config) -> RunOptions:
     """The run's options, read once from pytest's."""
     if OPTIONS_KEY not in config.stash:

@@ -1,1 +1,1 @@
-"""Reusable pieces of the load scenarios in `load/`: response checks, thresholds, the ledger."""
+"""Reusable pieces of the load scenarios in `telecontract.load.scenarios`: response checks, thresholds, the ledger."""

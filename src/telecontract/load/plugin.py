@@ -1,6 +1,6 @@
 """Locust hooks every scenario imports: `--thresholds`, evaluated when the run ends.
 
-With plain `locust -f load/...` the thresholds work the same; a breach makes Locust exit 1 and
+With plain `locust -f .../load/scenarios/...` the thresholds work the same; a breach makes Locust exit 1 and
 prints one line per threshold with its limit and measured value.
 """
 

@@ -4,8 +4,8 @@ Measures session creation latency and failure ratio for TeleSign (sms, sms_voice
 (create -> get -> delete). Every response is checked against the spec: a 200 with a wrong body is
 a failure. Run headless with thresholds, e.g.
 
-    locust -f load/masking_sessions.py --headless -u 50 -r 25 -t 30s --host http://127.0.0.1:8080 \\
-        --thresholds "p95<200;fail_ratio<0.01"
+    locust -f src/telecontract/load/scenarios/masking_sessions.py --headless -u 50 -r 25 -t 30s \\
+        --host http://127.0.0.1:8080 --thresholds "p95<200;fail_ratio<0.01"
 """
 
 from __future__ import annotations
