@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 
@@ -48,3 +49,26 @@ def test_gate_on_a_live_target_skips_what_needs_the_embedded_mock() -> None:
     assert result.returncode == 0, result.stdout[-3000:]
     assert "needs the embedded mock" in result.stdout
     assert "needs a target that can reach the local callback sink" in result.stdout
+
+
+def test_an_edited_spec_drives_the_gate(tmp_path) -> None:
+    import yaml
+
+    from telecontract.spec import load_spec
+
+    document = copy.deepcopy(load_spec().document)
+    del document["paths"]["/v2/voice"]
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(yaml.safe_dump(document, sort_keys=False))
+    result = run_gate("--spec", str(edited), "--seed", "4", "--", "--hypothesis-profile=quick")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "POST /v1/anonymous/session/sms_voice" in result.stdout
+    assert "/v2/voice" not in result.stdout
+
+
+def test_a_spec_that_is_not_one_is_a_usage_error(tmp_path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("just: words\n")
+    result = run_gate("--spec", str(broken))
+    assert result.returncode == 2
+    assert "not an OpenAPI document" in result.stderr

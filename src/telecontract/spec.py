@@ -24,8 +24,22 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+_chosen: Path | None = None
+
+
+def use_spec(path: Path) -> Spec:
+    """Make `path` the spec of this process (`--spec`): every later `load_spec()` reads it."""
+    global _chosen
+    spec = Spec(read_document(path), source=path)  # fail here, with the file named, if it is bad
+    _chosen = path.resolve()
+    load_spec.cache_clear()
+    return spec
+
+
 def default_spec_path() -> Path:
-    """`$TELECONTRACT_SPEC`, else the copy shipped in the wheel, else the repository's."""
+    """`--spec`, else `$TELECONTRACT_SPEC`, else the copy shipped in the wheel, else the repository's."""
+    if _chosen is not None:
+        return _chosen
     if env := os.environ.get(ENV_SPEC):
         return Path(env)
     shipped = resources.files("telecontract") / "specs" / "openapi.yaml"

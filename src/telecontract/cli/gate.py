@@ -25,7 +25,7 @@ from telecontract.mock.defects import DEFECTS
 from telecontract.numbers import read_numbers
 from telecontract.phone import redact_number
 from telecontract.provenance import SOURCES, provenance_of
-from telecontract.spec import load_spec
+from telecontract.spec import load_spec, use_spec
 from telecontract.verdict import Verdict
 
 
@@ -136,6 +136,13 @@ def _provenances(node: object) -> list:  # type: ignore[type-arg]
     default=None,
     help="Write junit.xml, summary.md, traffic.har and traffic.ndjson (all redacted) here.",
 )
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The OpenAPI spec to test against (default: the bundled one); an edited copy drives everything.",
+)
 @click.option("--suite", type=click.Path(path_type=Path), default=None, help="Contract suite folder.")
 @click.option(
     "--self-test",
@@ -171,6 +178,7 @@ def gate(
     deep: bool,
     junit_xml: Path | None,
     report_dir: Path | None,
+    spec_path: Path | None,
     suite: Path | None,
     self_test: bool,
     seeds: int,
@@ -199,6 +207,8 @@ def gate(
         seed=seed,
     )
     target = live_target(options, Credentials.from_env()) if options.live else None  # checks the URLs
+    if spec_path is not None:
+        use_spec(spec_path)  # a bad file is a usage error here, before anything runs
     if self_test:
         if options.live:
             raise UsageError("--self-test runs against the embedded mock's defects; drop the target URLs.")
@@ -218,6 +228,8 @@ def gate(
     if allow_calls:
         args.append("--allow-calls")
     args += [f"--operation={text}" for text in operations]
+    if spec_path is not None:
+        args.append(f"--spec={spec_path.resolve()}")
     if seed is not None:
         args.append(f"--hypothesis-seed={seed}")
     if deep:

@@ -24,6 +24,7 @@ from telecontract.mock.defects import DEFECTS
 from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.sink.store import read_deliveries, tally
+from telecontract.spec import ENV_SPEC, use_spec
 
 DEFAULT_THRESHOLDS = {"callbacks": "fail_ratio<0.01;lost_callbacks==0"}
 # Callbacks of the run's last calls may still be queued at the target when Locust stops.
@@ -50,7 +51,7 @@ def find_scenario(name: str) -> Path:
     raise UsageError(f"No load scenario named {name!r}.", hint=f"Known scenarios: {', '.join(known_scenarios())}.")
 
 
-def _start_mock(port: int, sink_url: str, defects: tuple[str, ...]) -> subprocess.Popen[bytes]:
+def _start_mock(port: int, sink_url: str, defects: tuple[str, ...], spec: Path | None) -> subprocess.Popen[bytes]:
     args = [
         sys.executable,
         "-m",
@@ -65,6 +66,8 @@ def _start_mock(port: int, sink_url: str, defects: tuple[str, ...]) -> subproces
     ]
     for defect in defects:
         args += ["--defect", defect]
+    if spec is not None:
+        args += ["--spec", str(spec)]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
     try:
         wait_until_serving(f"http://127.0.0.1:{port}/")
@@ -121,6 +124,13 @@ def _locust_totals(csv_prefix: Path) -> dict[str, float]:
     help="Switch a defect on in the embedded mock.",
 )
 @click.option("--report-dir", default="reports/load", show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The OpenAPI spec that responses are checked against (default: the bundled one).",
+)
 def load(
     scenario: str,
     users: int,
@@ -131,12 +141,15 @@ def load(
     processes: int | None,
     defects: tuple[str, ...],
     report_dir: Path,
+    spec_path: Path | None,
 ) -> None:
     """Run a load scenario headless; exit 1 when a threshold is breached.
 
     Writes Locust's HTML and CSV reports and summary.json into --report-dir.
     """
     locustfile = find_scenario(scenario)
+    spec = use_spec(spec_path) if spec_path else None
+    spec_file = spec_path.resolve() if spec_path else None
     wanted = thresholds if thresholds is not None else DEFAULT_THRESHOLDS.get(scenario, "fail_ratio<0.01")
     parsed = thresholds_module.parse(wanted)  # fail fast on a typo, before any load
     if target_url and defects:
@@ -149,10 +162,10 @@ def load(
     database.unlink(missing_ok=True)
     with ExitStack() as stack:
         sink_config = SinkConfig(credentials=Credentials.from_env(), database=database)
-        sink_url = stack.enter_context(serve_in_thread(create_sink(sink_config)))
+        sink_url = stack.enter_context(serve_in_thread(create_sink(sink_config, spec)))
         if target_url is None:
             port = free_port()
-            mock = _start_mock(port, sink_url, defects)
+            mock = _start_mock(port, sink_url, defects, spec_file)
             stack.callback(mock.wait, 10)
             stack.callback(mock.terminate)
             target_url = f"http://127.0.0.1:{port}"
@@ -180,6 +193,8 @@ def load(
         if processes:
             args += ["--processes", str(processes)]
         env = os.environ | {ENV_SINK_URL: sink_url, ENV_LEDGER_DIR: str(ledger_dir), ENV_THRESHOLDS: wanted}
+        if spec_file is not None:
+            env[ENV_SPEC] = str(spec_file)  # the locustfiles check responses against it
         locust_exit = subprocess.run(args, env=env).returncode
         callbacks = _callback_metrics(database, ledger_dir)
     verdicts = thresholds_module.evaluate(

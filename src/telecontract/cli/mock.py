@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import click
 import uvicorn
@@ -14,6 +15,7 @@ from telecontract.mock import MockConfig, create_app
 from telecontract.mock.app import tune_gc
 from telecontract.mock.defects import DEFECTS
 from telecontract.mock.quirks import QUIRKS
+from telecontract.spec import use_spec
 
 
 def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -60,6 +62,13 @@ def _list_quirks(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 )
 @click.option("--voice-event-url", default=None, help="Customer event URL for Voice v2 calls.")
 @click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The OpenAPI spec the mock validates against (default: the bundled one).",
+)
+@click.option(
     "--validity-unit",
     type=click.Choice(sorted(VALIDITY_UNITS)),
     default=DEFAULT_VALIDITY_UNIT,
@@ -89,6 +98,7 @@ def mock(
     quirks: tuple[str, ...],
     time_scale: float,
     voice_event_url: str | None,
+    spec_path: Path | None,
     validity_unit: str,
 ) -> None:
     """Serve the reference mock provider (TeleSign and VTS paths on one port).
@@ -104,7 +114,7 @@ def mock(
         voice_event_url=voice_event_url,
         validity_unit=validity_unit,
     )
-    app = create_app(config)
+    app = create_app(config, use_spec(spec_path) if spec_path else None)
     # Bind first, so the printed URL is the real one even with --port 0.
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

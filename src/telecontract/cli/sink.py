@@ -9,6 +9,7 @@ import uvicorn
 
 from telecontract.credentials import Credentials
 from telecontract.sink import SinkConfig, create_sink
+from telecontract.spec import use_spec
 
 
 @click.command()
@@ -29,7 +30,14 @@ from telecontract.sink import SinkConfig, create_sink
     type=click.IntRange(0),
     help="Answer 503 to the first N attempts of every delivery (makes senders retry).",
 )
-def sink(host: str, port: int, database: Path, fail_first: int) -> None:
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The OpenAPI spec whose webhooks the sink validates (default: the bundled one).",
+)
+def sink(host: str, port: int, database: Path, fail_first: int, spec_path: Path | None) -> None:
     """Receive provider callbacks: verify signatures, validate against the spec, store before answering.
 
     POST /<webhook name> (voiceTransactionCallback, voiceEvent, maskingTransactionStatus,
@@ -37,4 +45,5 @@ def sink(host: str, port: int, database: Path, fail_first: int) -> None:
     """
     config = SinkConfig(credentials=Credentials.from_env(), database=database, fail_first=fail_first)
     click.echo(f"telecontract sink on http://{host}:{port}, storing in {database}")
-    uvicorn.run(create_sink(config), host=host, port=port, log_level="warning", access_log=False)
+    spec = use_spec(spec_path) if spec_path else None
+    uvicorn.run(create_sink(config, spec), host=host, port=port, log_level="warning", access_log=False)

@@ -43,7 +43,7 @@ from telecontract.numbers import read_numbers
 from telecontract.provenance import relaxed_document
 from telecontract.server import serve_in_thread
 from telecontract.sink import SinkConfig, create_sink
-from telecontract.spec import Spec, load_spec
+from telecontract.spec import Spec, load_spec, use_spec
 
 # Hypothesis profiles: the default keeps the test run short, `deep` is `telecontract gate --deep`.
 settings.register_profile("default", max_examples=25, deadline=None)
@@ -87,6 +87,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         help="Only operations whose operationId or label contains this text (repeatable).",
     )
+    group.addoption("--spec", default=None, help="The OpenAPI spec to test against (default: the bundled one).")
     group.addoption("--summary-json", default=None, help="Write the contract run summary (JSON) here.")
     group.addoption(
         "--report-dir", default=None, help="Write summary.md, traffic.har and traffic.ndjson (redacted) here."
@@ -94,9 +95,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if path := config.getoption("--spec", None):
+        try:
+            use_spec(Path(path))  # before collection: the suite's modules read the spec to parametrize
+        except TelecontractError as exc:
+            raise pytest.UsageError(str(exc)) from None
     # The suite may run from any folder, with no ini file of ours: the plugin declares its markers.
     config.addinivalue_line("markers", "embedded_only: needs the embedded mock; skipped on a live target")
     config.addinivalue_line("markers", "callbacks: needs a target that can reach the local callback sink")
+    config.addinivalue_line("markers", "operations(*ids): exercises these operations; skipped if the spec lacks one")
 
 
 def run_options(config: pytest.Config) -> RunOptions:
@@ -291,6 +298,10 @@ def client(target: Target, wire: Wire) -> Iterator[httpx.Client]:
 
 @pytest.fixture(autouse=True)
 def _skip_what_a_live_target_cannot_do(request: pytest.FixtureRequest) -> None:
+    if marker := request.node.get_closest_marker("operations"):
+        known = {op.operation_id for op in load_spec().operations()}
+        if missing := [op for op in marker.args if op not in known]:
+            pytest.skip(f"the spec has no {', '.join(missing)}")
     if not run_options(request.config).live:
         return
     if request.node.get_closest_marker("embedded_only"):

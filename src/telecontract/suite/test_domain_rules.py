@@ -38,12 +38,14 @@ def signed_get(target: Target, path: str, **overrides: str) -> dict[str, str]:
         ("unknown customer", lambda t: signed_get(t, UNKNOWN_CALL, customer_id=str(uuid.uuid4()).upper())),
     ],
 )
+@pytest.mark.operations("getVoiceCallStatus")
 def test_auth_is_enforced(target: Target, case: str, headers) -> None:
     response = httpx.get(target.url_for(UNKNOWN_CALL) + UNKNOWN_CALL, headers=headers(target))
     if response.status_code != 401:
         raise RuleViolation("auth_is_enforced", f"a {case} request was answered {response.status_code}, not 401")
 
 
+@pytest.mark.operations("getVoiceCallStatus")
 def test_replayed_request_is_refused(target: Target) -> None:
     headers = signed_get(target, UNKNOWN_CALL)
     first = httpx.get(target.url_for(UNKNOWN_CALL) + UNKNOWN_CALL, headers=headers)
@@ -55,6 +57,7 @@ def test_replayed_request_is_refused(target: Target) -> None:
 
 # Opens dozens of sessions: a real pool would answer 2702 (no masked id left) and bill for each.
 @pytest.mark.embedded_only
+@pytest.mark.operations("createSmsVoiceMaskedSession")
 # The client fixture holds no per-example state, so sharing it across examples is safe.
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shared=possible_numbers(), others=st.lists(possible_numbers(), min_size=2, max_size=6, unique=True))
@@ -84,6 +87,7 @@ def sms(target: Target, sender: str, to: str) -> httpx.Response:
 
 
 @pytest.mark.embedded_only
+@pytest.mark.operations("createSmsMaskedSession")
 def test_expired_session_stops_routing(client, target: Target) -> None:
     rider, driver = "15555551212", "15558675309"
     live = client.post(

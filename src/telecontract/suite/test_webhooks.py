@@ -62,6 +62,7 @@ def place_call(client, callback_url: str) -> str:
     return response.json()["reference_id"]
 
 
+@pytest.mark.operations("sendVoiceMessage")
 def test_voice_callback_is_signed_and_matches_the_spec(client, callback_sink) -> None:
     reference_id = place_call(client, f"{callback_sink.url}/voiceTransactionCallback")
     mine = [
@@ -75,6 +76,7 @@ def test_voice_callback_is_signed_and_matches_the_spec(client, callback_sink) ->
     assert orjson.loads(mine[0].body)["status"]["code"] == 100
 
 
+@pytest.mark.operations("sendVoiceMessage")
 def test_failed_callbacks_are_retried_after_10_then_30_seconds(client, callback_sink, target: Target) -> None:
     reference_id = place_call(client, f"{callback_sink.url}/voiceTransactionCallback?fail_first=2")
     wait = 3 * sum(RETRY_SCHEDULE) * target.time_scale + 5
@@ -98,6 +100,7 @@ def test_failed_callbacks_are_retried_after_10_then_30_seconds(client, callback_
     assert_signed_and_conforming(attempts)
 
 
+@pytest.mark.operations("createVtsMaskingSession")
 def test_vts_session_callbacks_are_signed_and_match_the_spec(client, callback_sink, target: Target) -> None:
     response = client.post(
         f"/v1/Account/{target.credentials.vts_auth_id}/Masking/Session/",
@@ -122,6 +125,7 @@ def test_vts_session_callbacks_are_signed_and_match_the_spec(client, callback_si
 
 
 @pytest.mark.embedded_only  # a live provider posts events to the URL set in its portal, not ours
+@pytest.mark.operations("controlVoiceCall")
 def test_voice_v2_events_arrive_in_order(client, callback_sink) -> None:
     dial = {"jsonrpc": "2.0", "method": "dial", "params": {"to": "15550000204", "caller_id_number": "15558675309"}}
     reference_id = client.post("/v2/voice", json=dial).json()["reference_id"]
