@@ -8,6 +8,7 @@ install) is what every command and every process it starts imports.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -80,3 +81,21 @@ def test_commands_work_from_another_folder(unpacked_wheel: Path, tmp_path: Path)
     assert load.returncode == 0, load.stdout[-3000:] + load.stderr[-2000:]
     assert (tmp_path / "load" / "summary.json").is_file()
     assert not (tmp_path / ".pytest_cache").exists()
+
+
+def test_a_team_suite_outside_the_repository_uses_the_fixtures(unpacked_wheel: Path, tmp_path: Path) -> None:
+    # The example's own tests, copied out of the checkout, with only the unpacked wheel importable
+    # beyond the installed dependencies: its fixtures come from the wheel's pytest11 entry point.
+    suite = tmp_path / "ride_app"
+    shutil.copytree(ROOT / "examples" / "ride_app", suite)
+    env = os.environ | {"PYTHONPATH": str(unpacked_wheel)}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "5 passed" in result.stdout

@@ -16,7 +16,7 @@ import httpx
 import orjson
 
 from telecontract import auth
-from telecontract.mock.state import MockState
+from telecontract.mock.state import MockState, SentCallback
 
 logger = logging.getLogger("telecontract.mock.callbacks")
 
@@ -86,7 +86,9 @@ async def deliver(state: MockState, url: str, body: bytes, headers: dict[str, st
                 response = await http.post(url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             logger.info("callback attempt %d to %s failed: %s", attempt, url, type(exc).__name__)
+            state.sent.append(SentCallback(url, body, headers, attempt, None))
             continue
+        state.sent.append(SentCallback(url, body, headers, attempt, response.status_code))
         if 200 <= response.status_code < 300:
             return True
         logger.info("callback attempt %d to %s answered %d", attempt, url, response.status_code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,17 @@ class VtsSession:
     created_at: float
 
 
+@dataclass(frozen=True, slots=True)
+class SentCallback:
+    """One delivery attempt of a callback or event: where, what, and how the receiver answered."""
+
+    url: str
+    body: bytes
+    headers: dict[str, str]  # the signature among them
+    attempt: int
+    status: int | None  # None: no answer (refused, timed out)
+
+
 class MockState:
     def __init__(self, config: MockConfig, spec: Spec) -> None:
         self.config = config
@@ -83,6 +95,8 @@ class MockState:
         self.http: httpx.AsyncClient | None = None
         self.delivery_slots: asyncio.Semaphore | None = None  # made with the client, inside the loop
         self.dropped_callbacks = 0
+        # Every delivery attempt, newest last (bounded: a long load run must stay flat in memory).
+        self.sent: deque[SentCallback] = deque(maxlen=10_000)
         self._created = 0
         # Moved on by the carrier simulator's clock (POST /_sim/clock), so expiry is testable fast.
         self.clock_offset = 0.0

@@ -1,0 +1,160 @@
+"""The faithful mock and the callback receiver for your own tests, with or without pytest.
+
+Like moto's server mode: start a `MockProvider` (or use the `telecontract_mock` fixture), point
+your app's TeleSign and VTS base URLs at `.url` with `.credentials`, and test how the app copes,
+including with one deliberate contract violation switched on (`with mock.defect("...")`).
+
+    with MockProvider() as mock:
+        app = RideApp(base_url=mock.url, credentials=mock.credentials)
+        ...
+        with mock.defect("masked_id_is_real_number"):
+            ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from telecontract.credentials import Credentials
+from telecontract.mock import MockConfig, create_app
+from telecontract.mock.defects import DEFECTS
+from telecontract.mock.state import MockState, SentCallback
+from telecontract.server import serve_in_thread
+from telecontract.sink import Delivery, SinkConfig, create_sink, read_deliveries
+from telecontract.spec import Spec, load_spec
+
+
+class MockProvider:
+    """The reference mock on a free loopback port, until `stop()` (or the end of a `with` block)."""
+
+    def __init__(
+        self,
+        *,
+        credentials: Credentials | None = None,
+        time_scale: float = 0.001,
+        validity_unit: str = "hours",
+        voice_event_url: str | None = None,
+        spec: Spec | None = None,
+    ) -> None:
+        self.credentials = credentials or Credentials.from_env()
+        self.config = MockConfig(
+            credentials=self.credentials,
+            time_scale=time_scale,
+            validity_unit=validity_unit,
+            voice_event_url=voice_event_url,
+        )
+        self.spec = spec or load_spec()
+        self.app = create_app(self.config, self.spec)
+        self._serving: contextlib.ExitStack | None = None
+        self.url = ""
+        self.router: Any = None  # the respx router, while routed in-process (telecontract.routing)
+
+    # ---- lifetime --------------------------------------------------------------------------
+
+    def start(self) -> MockProvider:
+        stack = contextlib.ExitStack()
+        self.url = stack.enter_context(serve_in_thread(self.app))
+        self._serving = stack
+        return self
+
+    def stop(self) -> None:
+        if self._serving is not None:
+            self._serving.close()
+            self._serving = None
+
+    def __enter__(self) -> MockProvider:
+        return self.start()
+
+    def __exit__(self, *exc: tuple[type[BaseException], BaseException, TracebackType] | None) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """Forget every session, call and sent callback, and switch every defect off."""
+        self.config.defects = frozenset()
+        self.app.state.mock = MockState(self.config, self.spec)
+
+    # ---- what a test changes or reads ------------------------------------------------------
+
+    @property
+    def time_scale(self) -> float:
+        return self.config.time_scale
+
+    @contextlib.contextmanager
+    def defect(self, name: str) -> Iterator[None]:
+        """Break one rule of the contract for the duration of the block (see `--list-defects`)."""
+        if name not in DEFECTS:
+            raise ValueError(f"unknown defect {name!r}; known: {', '.join(sorted(DEFECTS))}")
+        before = self.config.defects
+        self.config.defects = before | {name}
+        try:
+            yield
+        finally:
+            self.config.defects = before
+
+    @property
+    def callbacks(self) -> list[SentCallback]:
+        """Every callback and event delivery attempt the mock has made, oldest first."""
+        return list(self.app.state.mock.sent)
+
+    def sms(self, sender: str, to: str, text: str = "hello") -> dict[str, Any]:
+        """What the carrier does when `sender` texts `to` (a masked id): who gets it, and as whom."""
+        return self._simulate("sms", {"from": sender, "to": to, "text": text})
+
+    def call(self, sender: str, to: str) -> dict[str, Any]:
+        """What the carrier does when `sender` calls `to` (a masked id or virtual number)."""
+        return self._simulate("call", {"from": sender, "to": to})
+
+    def advance(self, seconds: float) -> None:
+        """Move the sessions' clock on by `seconds` of provider time (sessions expire, ids free up)."""
+        response = httpx.post(f"{self.url}/_sim/clock", json={"advance": seconds * self.time_scale})
+        response.raise_for_status()
+
+    def _simulate(self, kind: str, body: dict[str, str]) -> dict[str, Any]:
+        answer: dict[str, Any] = httpx.post(f"{self.url}/_sim/{kind}", json=body).json()
+        return answer
+
+
+@dataclass
+class CallbackReceiver:
+    """The durable callback receiver on a free loopback port: it verifies, validates and stores."""
+
+    database: Path
+    credentials: Credentials | None = None
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        self._serving: contextlib.ExitStack | None = None
+
+    def start(self) -> CallbackReceiver:
+        config = SinkConfig(credentials=self.credentials or Credentials.from_env(), database=self.database)
+        stack = contextlib.ExitStack()
+        self.url = stack.enter_context(serve_in_thread(create_sink(config)))
+        self._serving = stack
+        return self
+
+    def stop(self) -> None:
+        if self._serving is not None:
+            self._serving.close()
+            self._serving = None
+
+    def __enter__(self) -> CallbackReceiver:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def url_for(self, webhook: str) -> str:
+        """Where the provider should post one kind of webhook, e.g. `voiceTransactionCallback`."""
+        return f"{self.url}/{webhook}"
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """Every delivery stored so far (signature and schema verdicts included), oldest first."""
+        return list(read_deliveries(self.database))
