@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -203,6 +202,7 @@ def gate(
         numbers=read_numbers(numbers) if numbers else None,
         allow_calls=allow_calls,
         operations=operations,
+        spec=spec_path.resolve() if spec_path else None,
         report_dir=report_dir,
         seed=seed,
     )
@@ -220,16 +220,6 @@ def gate(
     # The engine comes as a plugin object, so the suite runs the same from any folder; no cache is
     # written next to it (it may live in site-packages).
     args = [str(find_suite(suite)), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "timeout=300"]
-    args += [f"--{flag}={value}" for flag, value in _flags(options, numbers).items() if value]
-    if ENV_TARGET_URL in os.environ and not target_url:
-        os.environ.pop(ENV_TARGET_URL)  # the plugin's default would otherwise pick it up
-    if strict:
-        args.append("--contract-strict")
-    if allow_calls:
-        args.append("--allow-calls")
-    args += [f"--operation={text}" for text in operations]
-    if spec_path is not None:
-        args.append(f"--spec={spec_path.resolve()}")
     if seed is not None:
         args.append(f"--hypothesis-seed={seed}")
     if deep:
@@ -240,24 +230,11 @@ def gate(
         args.append(f"--junit-xml={junit_xml}")
     args += pytest_args
     collect = _Collect()
-    exit_code = int(pytest.main(args, plugins=[engine, collect]))
+    # One options object, handed over as is: no argv or environment round trip.
+    exit_code = int(pytest.main(args, plugins=[engine.Preset(options), engine, collect]))
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
     _report(collect.summary, verdict, target_url or telesign_url or "embedded mock")
     raise SystemExit(verdict.exit_code)
-
-
-def _flags(options: RunOptions, numbers: Path | None) -> dict[str, str | None]:
-    return {
-        "target-url": options.target_url,
-        "telesign-url": options.telesign_url,
-        "telesign-voice-url": options.telesign_voice_url,
-        "vts-url": options.vts_url,
-        "rate-limit": options.rate_limit,
-        "max-requests": str(options.max_requests) if options.max_requests else None,
-        "validity-unit": options.validity_unit,
-        "numbers": str(numbers) if numbers else None,
-        "report-dir": str(options.report_dir) if options.report_dir else None,
-    }
 
 
 def _console() -> Console:

@@ -32,6 +32,7 @@ class RunOptions:
     allow_calls: bool = False
     # Only operations whose operationId or label contains one of these (empty: all).
     operations: tuple[str, ...] = ()
+    spec: Path | None = None  # default: the bundled spec
     report_dir: Path | None = None
     summary_json: Path | None = None
     seed: int | None = None

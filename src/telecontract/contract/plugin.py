@@ -94,10 +94,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+class Preset:
+    """A plugin that hands the run its options as one object (what `telecontract gate` does).
+
+    Without it, the options come from pytest's command line, as for `pytest src/telecontract/suite`.
+    """
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[OPTIONS_KEY] = self.options
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    if path := config.getoption("--spec", None):
+    if path := run_options(config).spec:
         try:
-            use_spec(Path(path))  # before collection: the suite's modules read the spec to parametrize
+            use_spec(path)  # before collection: the suite's modules read the spec to parametrize
         except TelecontractError as exc:
             raise pytest.UsageError(str(exc)) from None
     # The suite may run from any folder, with no ini file of ours: the plugin declares its markers.
@@ -127,6 +141,7 @@ def run_options(config: pytest.Config) -> RunOptions:
             numbers=listed,
             allow_calls=config.getoption("--allow-calls"),
             operations=tuple(config.getoption("--operation")),
+            spec=Path(config.getoption("--spec")) if config.getoption("--spec") else None,
             report_dir=Path(config.getoption("--report-dir")) if config.getoption("--report-dir") else None,
             summary_json=Path(config.getoption("--summary-json")) if config.getoption("--summary-json") else None,
             seed=config.getoption("hypothesis_seed", None),
