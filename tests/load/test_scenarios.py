@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from telecontract.cli.load import known_scenarios
 from telecontract.load import scenarios
+from telecontract.load.run import known_scenarios
 
 FOLDER = Path(scenarios.__file__).parent
 SCENARIOS = known_scenarios()

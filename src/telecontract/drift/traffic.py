@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from telecontract.conformance import response_problems
 from telecontract.drift.findings import Finding, Severity
 from telecontract.drift.recordings import Recorded
 from telecontract.drift.schemas import merged
@@ -76,52 +77,38 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
             f"{exchange.method} is not documented for {template}",
         )
         return
-    responses = operation.definition.get("responses", {})
     status = str(exchange.status)
-    if status not in responses:
-        yield Observation(
-            "undocumented-status",
-            Severity.ERROR,
-            label,
-            f"#/paths/{template}/responses",
-            f"answered {status}, which the spec does not document",
-        )
+    content_type = exchange.response_headers.get("content-type", "")
+    problems = list(response_problems(spec, operation, exchange.status, content_type, exchange.response_body))
+    for problem in problems:
+        if problem.step == "status":
+            yield Observation(
+                "undocumented-status",
+                Severity.ERROR,
+                label,
+                f"#/paths/{template}/responses",
+                f"answered {status}, which the spec does not document",
+            )
+        elif problem.step == "content-type":
+            where = f"#/paths/{template}/responses/{status}"
+            yield Observation("undocumented-content-type", Severity.ERROR, label, where, problem.message)
+        elif problem.step == "json":
+            where = f"#/paths/{template}/responses/{status}"
+            yield Observation("invalid-json", Severity.ERROR, label, where, problem.message)
+        elif isinstance(problem.error.instance, str) and REDACTED in problem.error.instance:
+            continue  # a redacted phone number cannot match its pattern; the recording hid it on purpose
+        else:
+            kind = type(problem.error.kind).__name__.split("_")[-1]
+            rule = KIND_RULES.get(kind, "schema-mismatch")
+            yield Observation(rule, Severity.ERROR, label, f"response {status} {problem.where}", problem.message)
+    if any(p.step != "schema" for p in problems):
         return
-    content = spec.resolve(responses[status]).get("content")
-    if not content:
-        return
-    media_type = exchange.response_headers.get("content-type", "").split(";", 1)[0].strip()
-    if media_type not in content:
-        yield Observation(
-            "undocumented-content-type",
-            Severity.ERROR,
-            label,
-            f"#/paths/{template}/responses/{status}",
-            f"{status} came as {media_type or '(no content type)'}, documented: {', '.join(content)}",
-        )
-        return
-    if media_type != "application/json":
-        return
-    try:
-        payload = json.loads(exchange.response_body)
-    except json.JSONDecodeError:
-        yield Observation(
-            "invalid-json",
-            Severity.ERROR,
-            label,
-            f"#/paths/{template}/responses/{status}",
-            f"{status} body is not valid JSON",
-        )
+    content = spec.resolve(operation.definition["responses"][status]).get("content") or {}
+    media_type = content_type.split(";", 1)[0].strip()
+    if media_type != "application/json" or media_type not in content:
         return
     schema = content[media_type]["schema"]
-    for error in spec.validator(schema).iter_errors(payload):
-        if isinstance(error.instance, str) and REDACTED in error.instance:
-            continue  # a redacted phone number cannot match its pattern; the recording hid it on purpose
-        kind = type(error.kind).__name__.split("_")[-1]
-        where = "/" + "/".join(map(str, error.instance_path))
-        yield Observation(
-            KIND_RULES.get(kind, "schema-mismatch"), Severity.ERROR, label, f"response {status} {where}", error.message
-        )
+    payload = json.loads(exchange.response_body)
     for pointer in _undocumented_fields(spec, schema, payload, ""):
         yield Observation(
             "undocumented-field",

@@ -1,0 +1,264 @@
+"""A headless load run: the receiver, the embedded mock, Locust, then thresholds and a report.
+
+`run(plan)` does it all and returns a `LoadReport`; `telecontract load` parses options into a
+`LoadPlan` and prints the report. Locust runs as a subprocess (it monkey-patches the process with
+gevent), so nothing here imports it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from telecontract.credentials import Credentials
+from telecontract.errors import UsageError
+from telecontract.load import scenarios as scenarios_package
+from telecontract.load import thresholds as thresholds_module
+from telecontract.load.ledger import read_placed
+from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SINK_URL, ENV_THRESHOLDS
+from telecontract.server import free_port, serve_in_thread, wait_until_serving
+from telecontract.sink import SinkConfig, create_sink
+from telecontract.sink.store import read_deliveries, tally
+from telecontract.spec import ENV_SPEC, use_spec
+
+DEFAULT_THRESHOLDS = {"callbacks": "fail_ratio<0.01;lost_callbacks==0"}
+# Callbacks of the run's last calls may still be queued at the target when Locust stops.
+CALLBACK_GRACE_SECONDS = 30.0
+
+
+SCENARIOS = Path(scenarios_package.__file__).resolve().parent
+
+
+def known_scenarios() -> list[str]:
+    return sorted(p.stem for p in SCENARIOS.glob("*.py") if not p.stem.startswith("_"))
+
+
+def find_scenario(name: str) -> Path:
+    """A shipped scenario by name, or a locustfile of the user's own by path."""
+    if name.endswith(".py") or "/" in name:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"Locustfile not found: {name}", hint="Give a path to a .py file, or a scenario name.")
+        return path
+    candidate = SCENARIOS / f"{name}.py"
+    if name in known_scenarios():
+        return candidate
+    raise UsageError(f"No load scenario named {name!r}.", hint=f"Known scenarios: {', '.join(known_scenarios())}.")
+
+
+def _start_mock(port: int, sink_url: str, defects: tuple[str, ...], spec: Path | None) -> subprocess.Popen[bytes]:
+    args = [
+        sys.executable,
+        "-m",
+        "telecontract.cli",
+        "mock",
+        "--port",
+        str(port),
+        "--time-scale",
+        "0.01",
+        "--voice-event-url",
+        f"{sink_url}/voiceEvent",
+    ]
+    for defect in defects:
+        args += ["--defect", defect]
+    if spec is not None:
+        args += ["--spec", str(spec)]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/")
+    except TimeoutError:
+        process.kill()
+        raise UsageError("The embedded mock did not start within 30 s.") from None
+    return process
+
+
+def _locust_totals(csv_prefix: Path) -> dict[str, float]:
+    stats = csv_prefix.with_name(csv_prefix.name + "_stats.csv")
+    if not stats.exists():
+        return {}
+    with stats.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == "Aggregated":
+                return {
+                    "requests": float(row["Request Count"]),
+                    "failures": float(row["Failure Count"]),
+                    "rps": float(row["Requests/s"]),
+                    "p50_ms": float(row["50%"]),
+                    "p95_ms": float(row["95%"]),
+                    "p99_ms": float(row["99%"]),
+                }
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadPlan:
+    scenario: str  # a shipped scenario's name, or the path of a locustfile
+    users: int = 10
+    spawn_rate: float = 10.0
+    run_time: str = "30s"
+    target_url: str | None = None  # None: the embedded mock
+    thresholds: str | None = None  # None: the scenario's default
+    processes: int | None = None
+    defects: tuple[str, ...] = ()
+    report_dir: Path = Path("reports/load")
+    spec: Path | None = None
+
+
+@dataclass(slots=True)
+class LoadReport:
+    scenario: str
+    target: str
+    users: int
+    run_time: str
+    thresholds: str
+    locust: dict[str, float]
+    callbacks: dict[str, float]
+    locust_exit_code: int
+    callback_verdicts: list[thresholds_module.Verdict] = field(default_factory=list)
+    report_dir: Path = Path("reports/load")
+
+    @property
+    def passed(self) -> bool:
+        """Locust exits 1 when a request threshold breaks (our Locust plugin); callbacks are judged here."""
+        return self.locust_exit_code == 0 and all(v.passed for v in self.callback_verdicts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "target": self.target,
+            "users": self.users,
+            "run_time": self.run_time,
+            "locust": self.locust,
+            "callbacks": self.callbacks,
+            "thresholds": self.thresholds,
+            "locust_exit_code": self.locust_exit_code,
+            "callback_thresholds": [
+                {"threshold": str(v.threshold), "value": v.value, "passed": v.passed} for v in self.callback_verdicts
+            ],
+        }
+
+
+def run(plan: LoadPlan) -> LoadReport:
+    """Run the plan headless; writes Locust's HTML and CSV and summary.json into its report dir."""
+    locustfile = find_scenario(plan.scenario)
+    name = Path(plan.scenario).stem
+    wanted = plan.thresholds if plan.thresholds is not None else DEFAULT_THRESHOLDS.get(name, "fail_ratio<0.01")
+    parsed = thresholds_module.parse(wanted)  # fail fast on a typo, before any load
+    if plan.target_url and plan.defects:
+        raise UsageError("--defect only applies to the embedded mock.")
+    spec = use_spec(plan.spec) if plan.spec else None
+    spec_file = plan.spec.resolve() if plan.spec else None
+    report_dir = plan.report_dir
+    report_dir.mkdir(parents=True, exist_ok=True)
+    ledger_dir = report_dir / "ledger"
+    for stale in ledger_dir.glob("placed-*.txt"):
+        stale.unlink()
+    database = report_dir / "deliveries.sqlite3"
+    database.unlink(missing_ok=True)
+    target_url = plan.target_url
+    with ExitStack() as stack:
+        sink_config = SinkConfig(credentials=Credentials.from_env(), database=database)
+        sink_url = stack.enter_context(serve_in_thread(create_sink(sink_config, spec)))
+        if target_url is None:
+            port = free_port()
+            mock = _start_mock(port, sink_url, plan.defects, spec_file)
+            stack.callback(mock.wait, 10)
+            stack.callback(mock.terminate)
+            target_url = f"http://127.0.0.1:{port}"
+        args = [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(locustfile),
+            "--headless",
+            "-u",
+            str(plan.users),
+            "-r",
+            str(plan.spawn_rate),
+            "-t",
+            plan.run_time,
+            "--host",
+            target_url,
+            "--only-summary",
+            "--csv",
+            str(report_dir / "locust"),
+            "--html",
+            str(report_dir / "locust.html"),
+        ]
+        if plan.processes:
+            args += ["--processes", str(plan.processes)]
+        env = os.environ | {ENV_SINK_URL: sink_url, ENV_LEDGER_DIR: str(ledger_dir), ENV_THRESHOLDS: wanted}
+        if spec_file is not None:
+            env[ENV_SPEC] = str(spec_file)  # the locustfiles check responses against it
+        locust_exit = subprocess.run(args, env=env).returncode
+        callbacks = _callback_metrics(database, ledger_dir)
+    verdicts = thresholds_module.evaluate(
+        [t for t in parsed if t.metric in thresholds_module.CALLBACK_METRICS], stats=None, callbacks=callbacks
+    )
+    report = LoadReport(
+        scenario=plan.scenario,
+        target=target_url,
+        users=plan.users,
+        run_time=plan.run_time,
+        thresholds=wanted,
+        locust=_locust_totals(report_dir / "locust"),
+        callbacks=callbacks,
+        locust_exit_code=locust_exit,
+        callback_verdicts=verdicts,
+        report_dir=report_dir,
+    )
+    (report_dir / "summary.json").write_text(json.dumps(report.to_dict(), indent=2))
+    return report
+
+
+def _callback_metrics(database: Path, ledger_dir: Path) -> dict[str, float]:
+    placed = read_placed(ledger_dir) if ledger_dir.exists() else set()
+    if not placed:
+        return {}
+    # The last calls of the run still have callbacks in flight: wait until they land or time runs out.
+    deadline = time.monotonic() + CALLBACK_GRACE_SECONDS
+    while True:
+        stored = tally(database)
+        lost = placed - stored.accepted_references
+        if not lost or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    return {
+        "placed": len(placed),
+        "stored": stored.unique_accepted,
+        "lost_callbacks": len(lost),
+        "duplicate_callbacks": stored.duplicates,
+        **_delivery_timing(database),
+    }
+
+
+def _delivery_timing(database: Path) -> dict[str, float]:
+    """Deliveries/s, and end-to-end delay of Voice v1 callbacks: payload status time to stored on disk."""
+    delays, received = [], []
+    for delivery in read_deliveries(database, webhook="voiceTransactionCallback"):
+        received.append(delivery.received_at)
+        try:
+            updated = json.loads(delivery.body)["status"]["updated_on"]
+            sent = datetime.strptime(updated, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
+        except (KeyError, ValueError, TypeError):
+            continue
+        delays.append((delivery.received_at - sent) * 1000)
+    if not delays:
+        return {}
+    delays.sort()
+    span = max(received) - min(received)
+    return {
+        "deliveries_per_s": round(len(received) / span, 1) if span > 0 else float(len(received)),
+        "delay_p50_ms": round(delays[len(delays) // 2], 1),
+        "delay_p99_ms": round(delays[min(len(delays) - 1, int(len(delays) * 0.99))], 1),
+    }
