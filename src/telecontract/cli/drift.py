@@ -8,11 +8,11 @@ import click
 
 from telecontract import hygiene
 from telecontract.drift import output, recordings, spec_diff, traffic
-from telecontract.drift.findings import Finding, Severity, exit_code
+from telecontract.drift.findings import ERROR, WARNING, Finding, drift_finding, exit_code
 from telecontract.errors import SpecError, UsageError
 from telecontract.spec import Spec, default_spec_path, read_document
 
-FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING}
+FAIL_ON = {"error": ERROR, "warning": WARNING}
 
 
 def _load(path: Path) -> Spec:
@@ -77,5 +77,5 @@ def traffic_command(recording: Path, spec_path: Path | None, fmt: str, fail_on: 
 def docs_command(spec_path: Path | None, fmt: str, fail_on: str) -> None:
     """Every example in the spec still validates; the spec is valid OpenAPI 3.1 with resolvable refs."""
     spec = _load(spec_path or default_spec_path())
-    findings = [Finding(p.check, Severity.ERROR, p.pointer, p.message) for p in hygiene.check_spec(spec)]
+    findings = [drift_finding(p.check, ERROR, p.pointer, p.message) for p in hygiene.check_spec(spec)]
     _emit(findings, fmt, fail_on, f"spec hygiene of {spec.source}")

@@ -1,39 +1,27 @@
-"""What every drift check reports: a rule id, a severity, where (JSON pointer), and a sentence."""
+"""Drift findings are the one finding type (`telecontract.findings.Finding`), from the spec.
+
+This module keeps drift's vocabulary: the three severities and when they fail a run.
+"""
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+from collections.abc import Iterable
+
+from telecontract.findings import Finding, Severity, rank
+
+ERROR: Severity = "error"  # breaking
+WARNING: Severity = "warning"  # risky
+INFO: Severity = "info"  # safe
 
 
-class Severity(enum.IntEnum):
-    INFO = 0  # safe
-    WARNING = 1  # risky
-    ERROR = 2  # breaking
-
-    def __str__(self) -> str:
-        return self.name.lower()
+def drift_finding(
+    rule: str, severity: Severity, location: str, message: str, operation: str = "", count: int = 1
+) -> Finding:
+    return Finding(rule, "spec", severity, message, operation=operation, location=location, count=count)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: str
-    severity: Severity
-    location: str
-    message: str
-    operation: str = ""
-    count: int = 1
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "rule": self.rule,
-            "severity": str(self.severity),
-            "location": self.location,
-            "message": self.message,
-            "operation": self.operation,
-            "count": self.count,
-        }
+def exit_code(findings: Iterable[Finding], fail_on: Severity) -> int:
+    return 1 if any(rank(f.severity) >= rank(fail_on) for f in findings) else 0
 
 
-def exit_code(findings: list[Finding], fail_on: Severity) -> int:
-    return 1 if any(f.severity >= fail_on for f in findings) else 0
+__all__ = ["ERROR", "INFO", "WARNING", "Finding", "Severity", "drift_finding", "exit_code", "rank"]

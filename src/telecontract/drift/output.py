@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree
 
-from telecontract.drift.findings import Finding
+from telecontract.drift.findings import Finding, rank
 
 FORMATS = ("text", "json", "markdown", "junit")
 
@@ -18,7 +18,7 @@ def _text(findings: list[Finding], title: str) -> str:
     if not findings:
         return f"{title}: no drift"
     lines = [f"{title}: {len(findings)} finding(s)"]
-    for f in sorted(findings, key=lambda f: (-f.severity, f.operation, f.rule)):
+    for f in sorted(findings, key=lambda f: (-rank(f.severity), f.operation, f.rule)):
         count = f" (x{f.count})" if f.count > 1 else ""
         where = f"{f.operation}  " if f.operation else ""
         lines.append(f"  {str(f.severity).upper():7} {f.rule:28} {where}{f.location}\n          {f.message}{count}")
@@ -34,7 +34,7 @@ def _markdown(findings: list[Finding], title: str) -> str:
     if not findings:
         return "\n".join([*lines, "No drift."])
     lines += ["| severity | rule | operation | location | finding | count |", "|---|---|---|---|---|---:|"]
-    for f in sorted(findings, key=lambda f: (-f.severity, f.operation, f.rule)):
+    for f in sorted(findings, key=lambda f: (-rank(f.severity), f.operation, f.rule)):
         message = f.message.replace("|", "\\|")
         lines.append(f"| {f.severity} | `{f.rule}` | `{f.operation}` | `{f.location}` | {message} | {f.count} |")
     return "\n".join(lines)
@@ -45,11 +45,11 @@ def _junit(findings: list[Finding], title: str) -> str:
         "testsuite",
         name=title,
         tests=str(max(1, len(findings))),
-        failures=str(sum(1 for f in findings if f.severity > 0)),
+        failures=str(sum(1 for f in findings if rank(f.severity) > 0)),
     )
     for f in findings or []:
         case = ElementTree.SubElement(suite, "testcase", classname=f.operation or "spec", name=f"{f.rule} {f.location}")
-        if f.severity > 0:
+        if rank(f.severity) > 0:
             failure = ElementTree.SubElement(case, "failure", message=f.message, type=str(f.severity))
             failure.text = f"{f.message} (seen {f.count} time(s))"
     if not findings:

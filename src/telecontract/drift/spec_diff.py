@@ -11,11 +11,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from telecontract.drift.findings import Finding, Severity
+from telecontract.drift.findings import ERROR, INFO, WARNING, Finding, Severity, drift_finding
 from telecontract.drift.schemas import Field, fields
 from telecontract.spec import Operation, Spec
-
-ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +254,7 @@ RULES: tuple[Rule, ...] = (
 
 def diff(old: Spec, new: Spec) -> list[Finding]:
     return [
-        Finding(rule.id, rule.severity, location, sentence, operation)
+        drift_finding(rule.id, rule.severity, location, sentence, operation)
         for rule in RULES
         for operation, location, sentence in rule.detect(old, new)
     ]

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telecontract.conformance import response_problems
-from telecontract.drift.findings import Finding, Severity
+from telecontract.drift.findings import ERROR, WARNING, Finding, Severity, drift_finding
 from telecontract.drift.recordings import Recorded
 from telecontract.drift.schemas import merged
 from telecontract.redaction import redact_text
@@ -65,13 +65,13 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
         return  # the server refused what the spec does not offer: they agree
     if template is None:
         label = f"{exchange.method} {redact_text(path)}"
-        yield Observation("undocumented-path", Severity.ERROR, label, "#/paths", f"{label} is not in the spec")
+        yield Observation("undocumented-path", ERROR, label, "#/paths", f"{label} is not in the spec")
         return
     label = f"{exchange.method} {template}"
     if operation is None:
         yield Observation(
             "undocumented-method",
-            Severity.ERROR,
+            ERROR,
             label,
             f"#/paths/{template}",
             f"{exchange.method} is not documented for {template}",
@@ -84,23 +84,23 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
         if problem.step == "status":
             yield Observation(
                 "undocumented-status",
-                Severity.ERROR,
+                ERROR,
                 label,
                 f"#/paths/{template}/responses",
                 f"answered {status}, which the spec does not document",
             )
         elif problem.step == "content-type":
             where = f"#/paths/{template}/responses/{status}"
-            yield Observation("undocumented-content-type", Severity.ERROR, label, where, problem.message)
+            yield Observation("undocumented-content-type", ERROR, label, where, problem.message)
         elif problem.step == "json":
             where = f"#/paths/{template}/responses/{status}"
-            yield Observation("invalid-json", Severity.ERROR, label, where, problem.message)
+            yield Observation("invalid-json", ERROR, label, where, problem.message)
         elif isinstance(problem.error.instance, str) and REDACTED in problem.error.instance:
             continue  # a redacted phone number cannot match its pattern; the recording hid it on purpose
         else:
             kind = type(problem.error.kind).__name__.split("_")[-1]
             rule = KIND_RULES.get(kind, "schema-mismatch")
-            yield Observation(rule, Severity.ERROR, label, f"response {status} {problem.where}", problem.message)
+            yield Observation(rule, ERROR, label, f"response {status} {problem.where}", problem.message)
     if any(p.step != "schema" for p in problems):
         return
     content = spec.resolve(operation.definition["responses"][status]).get("content") or {}
@@ -112,7 +112,7 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
     for pointer in _undocumented_fields(spec, schema, payload, ""):
         yield Observation(
             "undocumented-field",
-            Severity.WARNING,
+            WARNING,
             label,
             f"response {status} {pointer}",
             f"field {pointer} is not in the schema",
@@ -143,6 +143,6 @@ def analyse(spec: Spec, exchanges: Iterable[Recorded]) -> list[Finding]:
             first, count = grouped.get(key, (seen, 0))
             grouped[key] = (first, count + 1)
     return [
-        Finding(o.rule, o.severity, o.location, redact_text(o.message), o.operation, count)
+        drift_finding(o.rule, o.severity, o.location, redact_text(o.message), o.operation, count)
         for (_, _, _), (o, count) in sorted(grouped.items())
     ]
