@@ -1,8 +1,8 @@
-"""The wheel works anywhere: built, unpacked away from the checkout, and run from another folder.
+"""The wheel works anywhere: built, installed (not editable) into a fresh virtual environment, and
+run from another folder.
 
 Nothing here may depend on the checkout's layout: the suite, the load scenarios and the spec
-ship inside the package. The unpacked wheel comes first on PYTHONPATH, so it (not the editable
-install) is what every command and every process it starts imports.
+ship inside the package.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
-import zipfile
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def unpacked_wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A fresh virtual environment with the wheel installed (not editable); its bin folder.
+
+    The dependencies are borrowed from the test run's environment through a .pth line (that
+    adds the folder without running its .pth files, so the editable install stays out), so no
+    download is needed.
+    """
     dist = tmp_path_factory.mktemp("dist")
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(ROOT)],
@@ -31,40 +37,56 @@ def unpacked_wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     )
     assert built.returncode == 0, built.stderr
     (wheel,) = dist.glob("telecontract-*.whl")
-    site = tmp_path_factory.mktemp("site")
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(site)
-    yield site
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(purelib, "_borrowed_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    yield venv / "bin"
 
 
-def telecontract(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"PYTHONPATH": str(site)}
-    command = [sys.executable, "-c", "from telecontract.cli import main; main()", *args]
+def telecontract(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed console script, from `cwd`, with nothing of the checkout on the path."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    command = [str(bin_dir / "telecontract"), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=cwd, env=env)
 
 
-def test_the_wheel_carries_the_suite_the_scenarios_and_the_spec(unpacked_wheel: Path, tmp_path: Path) -> None:
-    env = os.environ | {"PYTHONPATH": str(unpacked_wheel)}
-    probe = "import telecontract, telecontract.suite, telecontract.load.scenarios as s; print(telecontract.__file__)"
-    where = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env)
-    assert where.stdout.strip().startswith(str(unpacked_wheel)), where.stdout + where.stderr
-    assert (unpacked_wheel / "telecontract" / "specs" / "openapi.yaml").is_file()
-    assert (unpacked_wheel / "telecontract" / "suite" / "test_operations.py").is_file()
-    assert (unpacked_wheel / "telecontract" / "load" / "scenarios" / "masking_sessions.py").is_file()
+def test_the_installed_package_carries_the_suite_the_scenarios_and_the_spec(installed: Path, tmp_path: Path) -> None:
+    probe = "import telecontract, telecontract.suite, telecontract.load.scenarios; print(telecontract.__file__)"
+    where = subprocess.run([str(installed / "python"), "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    package = Path(where.stdout.strip()).parent
+    assert package.is_relative_to(installed.parent), where.stdout + where.stderr  # not the checkout's src/
+    assert (package / "specs" / "openapi.yaml").is_file()
+    assert (package / "suite" / "test_operations.py").is_file()
+    assert (package / "load" / "scenarios" / "masking_sessions.py").is_file()
 
 
-def test_commands_work_from_another_folder(unpacked_wheel: Path, tmp_path: Path) -> None:
-    defects = telecontract(unpacked_wheel, tmp_path, "mock", "--list-defects")
+def test_commands_work_from_another_folder(installed: Path, tmp_path: Path) -> None:
+    defects = telecontract(installed, tmp_path, "mock", "--list-defects")
     assert defects.returncode == 0 and "auth_ignored" in defects.stdout, defects.stderr
-    docs = telecontract(unpacked_wheel, tmp_path, "drift", "docs")
+    docs = telecontract(installed, tmp_path, "drift", "docs")
     assert docs.returncode == 0, docs.stdout + docs.stderr
     gate = telecontract(
-        unpacked_wheel, tmp_path, "gate", "--operation", "createSmsMaskedSession", "--", "--hypothesis-profile=quick"
+        installed, tmp_path, "gate", "--operation", "createSmsMaskedSession", "--", "--hypothesis-profile=quick"
     )
     assert gate.returncode == 0, gate.stdout[-3000:] + gate.stderr[-2000:]
     assert "PASS" in gate.stdout
     load = telecontract(
-        unpacked_wheel,
+        installed,
         tmp_path,
         "load",
         "--scenario",
@@ -83,14 +105,14 @@ def test_commands_work_from_another_folder(unpacked_wheel: Path, tmp_path: Path)
     assert not (tmp_path / ".pytest_cache").exists()
 
 
-def test_a_team_suite_outside_the_repository_uses_the_fixtures(unpacked_wheel: Path, tmp_path: Path) -> None:
-    # The example's own tests, copied out of the checkout, with only the unpacked wheel importable
-    # beyond the installed dependencies: its fixtures come from the wheel's pytest11 entry point.
+def test_a_team_suite_outside_the_repository_uses_the_fixtures(installed: Path, tmp_path: Path) -> None:
+    # The example's own tests, copied out of the checkout, run by the fresh environment: their
+    # fixtures come from the installed wheel's pytest11 entry point.
     suite = tmp_path / "ride_app"
     shutil.copytree(ROOT / "examples" / "ride_app", suite)
-    env = os.environ | {"PYTHONPATH": str(unpacked_wheel)}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+        [str(installed / "python"), "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
         capture_output=True,
         text=True,
         timeout=300,
