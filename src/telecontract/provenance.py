@@ -93,6 +93,20 @@ def provenance_of(node: Any) -> Provenance | None:
     return None
 
 
+def every_provenance(node: Any) -> list[Any]:
+    """Every `x-provenance` value below `node`, as written (not parsed)."""
+    found: list[Any] = []
+    if isinstance(node, dict):
+        if "x-provenance" in node:
+            found.append(node["x-provenance"])
+        for value in node.values():
+            found += every_provenance(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += every_provenance(value)
+    return found
+
+
 def provenance_at(document: dict[str, Any], tokens: list[str | int]) -> Provenance | None:
     """The provenance in force at a location: the last one met walking down to it from the root."""
     found = provenance_of(document)

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -31,7 +29,34 @@ from telecontract.sink import Delivery, SinkConfig, create_sink, read_deliveries
 from telecontract.spec import Spec, load_spec
 
 
-class MockProvider:
+class _Served:
+    """Serves `self._app()` on a free loopback port from `start()` until `stop()` (or a `with` block)."""
+
+    url: str
+    _serving: contextlib.ExitStack | None
+
+    def _app(self) -> Any:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        stack = contextlib.ExitStack()
+        self.url = stack.enter_context(serve_in_thread(self._app()))
+        self._serving = stack
+        return self
+
+    def stop(self) -> None:
+        if self._serving is not None:
+            self._serving.close()
+            self._serving = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class MockProvider(_Served):
     """The reference mock on a free loopback port, until `stop()` (or the end of a `with` block)."""
 
     def __init__(
@@ -52,28 +77,12 @@ class MockProvider:
         )
         self.spec = spec or load_spec()
         self.app = create_app(self.config, self.spec)
-        self._serving: contextlib.ExitStack | None = None
+        self._serving = None
         self.url = ""
         self.router: Any = None  # the respx router, while routed in-process (telecontract.routing)
 
-    # ---- lifetime --------------------------------------------------------------------------
-
-    def start(self) -> MockProvider:
-        stack = contextlib.ExitStack()
-        self.url = stack.enter_context(serve_in_thread(self.app))
-        self._serving = stack
-        return self
-
-    def stop(self) -> None:
-        if self._serving is not None:
-            self._serving.close()
-            self._serving = None
-
-    def __enter__(self) -> MockProvider:
-        return self.start()
-
-    def __exit__(self, *exc: tuple[type[BaseException], BaseException, TracebackType] | None) -> None:
-        self.stop()
+    def _app(self) -> Any:
+        return self.app
 
     def reset(self) -> None:
         """Forget every session, call and sent callback, and switch every defect off."""
@@ -121,34 +130,17 @@ class MockProvider:
         return answer
 
 
-@dataclass
-class CallbackReceiver:
+class CallbackReceiver(_Served):
     """The durable callback receiver on a free loopback port: it verifies, validates and stores."""
 
-    database: Path
-    credentials: Credentials | None = None
-    url: str = ""
+    def __init__(self, database: Path, credentials: Credentials | None = None) -> None:
+        self.database = database
+        self.credentials = credentials or Credentials.from_env()
+        self._serving = None
+        self.url = ""
 
-    def __post_init__(self) -> None:
-        self._serving: contextlib.ExitStack | None = None
-
-    def start(self) -> CallbackReceiver:
-        config = SinkConfig(credentials=self.credentials or Credentials.from_env(), database=self.database)
-        stack = contextlib.ExitStack()
-        self.url = stack.enter_context(serve_in_thread(create_sink(config)))
-        self._serving = stack
-        return self
-
-    def stop(self) -> None:
-        if self._serving is not None:
-            self._serving.close()
-            self._serving = None
-
-    def __enter__(self) -> CallbackReceiver:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _app(self) -> Any:
+        return create_sink(SinkConfig(credentials=self.credentials, database=self.database))
 
     def url_for(self, webhook: str) -> str:
         """Where the provider should post one kind of webhook, e.g. `voiceTransactionCallback`."""

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import pytest
 
 from telecontract.contract.rules import RULES
 from telecontract.mock.defects import DEFECTS
-from telecontract.provenance import Provenance, unsourced_constraints
+from telecontract.provenance import Provenance, every_provenance, unsourced_constraints
 from telecontract.spec import load_spec
-
-
-def provenances(node: Any) -> list[Any]:
-    found = []
-    if isinstance(node, dict):
-        if "x-provenance" in node:
-            found.append(node["x-provenance"])
-        for value in node.values():
-            found += provenances(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += provenances(value)
-    return found
 
 
 def test_every_response_failing_constraint_has_a_source() -> None:
@@ -41,7 +27,7 @@ def test_a_constraint_without_a_source_is_found() -> None:
 
 
 def test_every_provenance_in_the_spec_is_complete() -> None:
-    values = provenances(load_spec().document)
+    values = every_provenance(load_spec().document)
     assert len(values) > 50
     for value in values:
         Provenance.parse(value)  # raises on a missing page, quote, reference or reason

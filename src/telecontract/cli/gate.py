@@ -11,9 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from telecontract import suite as suite_package
+from telecontract.cli.options import spec_option, validity_unit_option
 from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
-from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions
+from telecontract.contract.options import RunOptions
 from telecontract.contract.rules import RULES
 from telecontract.contract.scope import in_scope, out_of_scope
 from telecontract.contract.summary import RunSummary, summary_for
@@ -23,7 +24,7 @@ from telecontract.errors import UsageError
 from telecontract.mock.defects import DEFECTS
 from telecontract.numbers import read_numbers
 from telecontract.phone import redact_number
-from telecontract.provenance import SOURCES, provenance_of
+from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.spec import load_spec, use_spec
 from telecontract.verdict import Verdict
 
@@ -50,7 +51,7 @@ class _Collect:
 def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    counts = Counter(p.source for p in _provenances(load_spec().document))
+    counts = Counter(Provenance.parse(p).source for p in every_provenance(load_spec().document))
     per_constraint = ", ".join(f"{counts[s]} {s}" for s in SOURCES)
     table = Table(title="Rules the gate reports (errors fail it; warnings fail it with --strict)")
     for column in ("rule", "source", "severity", "what it says", "where it comes from"):
@@ -64,19 +65,6 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
             table.add_row(name, rule.provenance.source, severity, rule.summary, rule.provenance.citation)
     _console().print(table)
     ctx.exit(0)
-
-
-def _provenances(node: object) -> list:  # type: ignore[type-arg]
-    found = []
-    if isinstance(node, dict):
-        if (own := provenance_of(node)) is not None:
-            found.append(own)
-        for value in node.values():
-            found += _provenances(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += _provenances(value)
-    return found
 
 
 @click.command(
@@ -106,13 +94,7 @@ def _provenances(node: object) -> list:  # type: ignore[type-arg]
     help="Only operations whose operationId or label contains this text (repeatable), e.g. /v2/voice.",
 )
 @click.option("--strict", is_flag=True, help="Count warnings (inferred rules) as failures.")
-@click.option(
-    "--validity-unit",
-    type=click.Choice(sorted(VALIDITY_UNITS)),
-    default=DEFAULT_VALIDITY_UNIT,
-    show_default=True,
-    help="The account's unit of validity_period (the documents' example counts hours).",
-)
+@validity_unit_option
 @click.option("--dry-run", is_flag=True, help="Print the plan (operations, requests, numbers) and send nothing.")
 @click.option("--seed", type=int, default=None, help="Hypothesis seed, for a reproducible run.")
 @click.option("--rate-limit", default=None, help="Requests per time unit, e.g. 10/s (default when live: 10/s).")
@@ -135,13 +117,7 @@ def _provenances(node: object) -> list:  # type: ignore[type-arg]
     default=None,
     help="Write junit.xml, summary.md, traffic.har and traffic.ndjson (all redacted) here.",
 )
-@click.option(
-    "--spec",
-    "spec_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The OpenAPI spec to test against (default: the bundled one); an edited copy drives everything.",
-)
+@spec_option("to test against; an edited copy drives everything")
 @click.option("--suite", type=click.Path(path_type=Path), default=None, help="Contract suite folder.")
 @click.option(
     "--self-test",

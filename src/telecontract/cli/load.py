@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from telecontract.cli.options import spec_option
 from telecontract.load.run import LoadPlan, run
 from telecontract.mock.defects import DEFECTS
 
@@ -42,13 +43,7 @@ from telecontract.mock.defects import DEFECTS
     help="Switch a defect on in the embedded mock.",
 )
 @click.option("--report-dir", default="reports/load", show_default=True, type=click.Path(path_type=Path))
-@click.option(
-    "--spec",
-    "spec_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The OpenAPI spec that responses are checked against (default: the bundled one).",
-)
+@spec_option("that responses are checked against")
 def load(
     scenario: str,
     users: int,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS
+from telecontract.cli.options import spec_option, validity_unit_option
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.mock import MockConfig, create_app
@@ -61,20 +61,8 @@ def _list_quirks(ctx: click.Context, _param: click.Parameter, value: bool) -> No
     help="Answer in a way a real provider may and still conform (repeatable); see --list-quirks.",
 )
 @click.option("--voice-event-url", default=None, help="Customer event URL for Voice v2 calls.")
-@click.option(
-    "--spec",
-    "spec_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The OpenAPI spec the mock validates against (default: the bundled one).",
-)
-@click.option(
-    "--validity-unit",
-    type=click.Choice(sorted(VALIDITY_UNITS)),
-    default=DEFAULT_VALIDITY_UNIT,
-    show_default=True,
-    help="The account's unit of validity_period (the documents' example counts hours).",
-)
+@spec_option("the mock validates against")
+@validity_unit_option
 @click.option(
     "--list-defects",
     is_flag=True,

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import uvicorn
 
+from telecontract.cli.options import spec_option
 from telecontract.credentials import Credentials
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.spec import use_spec
@@ -30,13 +31,7 @@ from telecontract.spec import use_spec
     type=click.IntRange(0),
     help="Answer 503 to the first N attempts of every delivery (makes senders retry).",
 )
-@click.option(
-    "--spec",
-    "spec_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The OpenAPI spec whose webhooks the sink validates (default: the bundled one).",
-)
+@spec_option("whose webhooks the sink validates")
 def sink(host: str, port: int, database: Path, fail_first: int, spec_path: Path | None) -> None:
     """Receive provider callbacks: verify signatures, validate against the spec, store before answering.
 
