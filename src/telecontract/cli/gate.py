@@ -16,7 +16,7 @@ from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
 from telecontract.contract.options import RunOptions
 from telecontract.contract.rules import RULES
-from telecontract.contract.scope import in_scope, out_of_scope
+from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import RunSummary, summary_for
 from telecontract.contract.target import ENV_TARGET_URL, live_target
 from telecontract.credentials import Credentials
@@ -223,13 +223,7 @@ def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
     """What a run would do, without sending a single request."""
     console = _console()
     spec = load_spec()
-    reasons = out_of_scope(
-        spec,
-        live=options.live,
-        numbers=options.numbers,
-        allow_calls=options.allow_calls,
-        selected=options.operations,
-    )
+    reasons = reasons_for(spec, options)
     console.print("[bold]Dry run[/]: nothing is sent.")
     for surface, url in (urls or {"every surface": "the embedded mock on 127.0.0.1"}).items():
         console.print(f"target {surface}: {url}")

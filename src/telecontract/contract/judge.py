@@ -69,7 +69,7 @@ class Judge:
             except (AssertionError, FailureGroup) as raised:
                 if RATE_LIMITED_PROBE in str(getattr(raised, "message", "")):
                     return None  # the check's own probe was rate limited
-                found = self._finding(check.__name__, raised, case.operation.label)
+                found = self._finding(check.__name__, raised, self.label(case))
                 if found.counts_against(strict=self.strict):
                     raise
                 self._pending.append(found)

@@ -34,7 +34,7 @@ from telecontract.contract.judge import Judge
 from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions
 from telecontract.contract.recording import recorder_for
 from telecontract.contract.reports import markdown, traffic
-from telecontract.contract.scope import in_scope, out_of_scope
+from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import summary_for
 from telecontract.contract.target import ENV_TARGET_URL, VTS_PREFIX, Target, open_target
 from telecontract.credentials import Credentials
@@ -214,13 +214,7 @@ def wire(target: Target, budget: Budget, contract_options: RunOptions) -> Wire:
 @pytest.fixture(scope="session")
 def scope_reasons(request: pytest.FixtureRequest, spec: Spec, contract_options: RunOptions) -> dict[str, str]:
     """operationId -> why this run leaves it out (nothing, on the embedded mock)."""
-    reasons = out_of_scope(
-        spec,
-        live=contract_options.live,
-        numbers=contract_options.numbers,
-        allow_calls=contract_options.allow_calls,
-        selected=contract_options.operations,
-    )
+    reasons = reasons_for(spec, contract_options)
     summary = summary_for(request.config)
     summary.out_of_scope = {spec.operation(op_id).label: why for op_id, why in reasons.items()}
     summary.in_scope = [op.label for op in in_scope(spec, reasons)]

@@ -7,6 +7,7 @@ operation that only works on what an excluded one creates (the spec's links) goe
 
 from __future__ import annotations
 
+from telecontract.contract.options import RunOptions
 from telecontract.spec import Operation, Spec
 
 PARTY_OPERATIONS = frozenset(
@@ -44,6 +45,17 @@ def out_of_scope(
         if source in reasons and target not in reasons:
             reasons[target] = f"works on what {source} creates, which is left out"
     return reasons
+
+
+def reasons_for(spec: Spec, options: RunOptions) -> dict[str, str]:
+    """`out_of_scope` for a run's options (what the gate's plan and the suite both ask)."""
+    return out_of_scope(
+        spec,
+        live=options.live,
+        numbers=options.numbers,
+        allow_calls=options.allow_calls,
+        selected=options.operations,
+    )
 
 
 def in_scope(spec: Spec, reasons: dict[str, str]) -> list[Operation]:
