@@ -7,10 +7,12 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from telecontract.credentials import Credentials
 from telecontract.mock import MockConfig, create_app
 from telecontract.server import serve_in_thread
+from telecontract.spec import load_spec
 
 GATE = [sys.executable, "-c", "from telecontract.cli import main; main()", "gate"]
 
@@ -52,10 +54,6 @@ def test_gate_on_a_live_target_skips_what_needs_the_embedded_mock() -> None:
 
 
 def test_an_edited_spec_drives_the_gate(tmp_path) -> None:
-    import yaml
-
-    from telecontract.spec import load_spec
-
     document = copy.deepcopy(load_spec().document)
     del document["paths"]["/v2/voice"]
     edited = tmp_path / "edited.yaml"

@@ -16,6 +16,7 @@ from typing import Any
 from telecontract import phone
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.rules import TELESIGN_OPENAPI, inferred
+from telecontract.mock.codes import VOICE_DESCRIPTIONS  # the Voice API page's text for each code
 from telecontract.redaction import redact_text
 
 MASKING_PATHS = ("/v1/anonymous/session/sms", "/v1/anonymous/session/sms_voice")
@@ -25,16 +26,6 @@ VTS_SESSIONS = "/v1/Account/{auth_id}/Masking/Session"
 VOICE_CALL = "/v1/voice/{reference_id}"
 # Clock skew between the provider's hosts, and rounding of the printed times.
 END_ON_TOLERANCE = timedelta(minutes=5)
-# The Voice API page's text for each status code; providers reword them (a warning-level rule).
-VOICE_DESCRIPTIONS = {
-    100: "Call answered",
-    101: "Not answered",
-    103: "Call in progress",
-    104: "Wrong/invalid phone number",
-    106: "Call failed",
-    107: "Line busy",
-    130: "Call blocked by TeleSign",
-}
 MASKING_PAIRS = inferred(
     "the Number Masking pages show 2700 without its HTTP status; 2701-2708 come from " + TELESIGN_OPENAPI
 )

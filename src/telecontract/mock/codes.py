@@ -1,4 +1,7 @@
-"""Provider status codes the mock answers with (see PROVIDERS.md and the spec's descriptions)."""
+"""Provider status codes the mock answers with, and the Voice API page's text for each code.
+
+The spec says where each comes from; the contract checks read the documented texts from here too.
+"""
 
 # TeleSign, generic
 INVALID_PARAMETER = -10001
