@@ -25,7 +25,7 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
-from telecontract.client_auth import HttpxAuth, RequestsAuth, basic_for, schemathesis_auth_provider
+from telecontract.client_auth import HttpxAuth, RequestsAuth, schemathesis_auth_provider
 from telecontract.contract import generation
 from telecontract.contract.budget import Budget, Wire, WireAuth, httpx_hooks, parse_rate
 from telecontract.contract.checks import DomainRules
@@ -251,12 +251,13 @@ def api_schema(
     contract_options: RunOptions,
     judge: Judge,
     scope_reasons: dict[str, str],
+    wire: Wire,
 ) -> schemathesis.BaseSchema:
     # Schemathesis judges against the relaxed copy: only sourced constraints fail a case.
     document = relaxed_document(spec.document)
     if contract_options.numbers:
         generation.with_listed_numbers(document, contract_options.numbers)
-    if not target.embedded and vts_wants_trailing_slash(target):
+    if not target.embedded and vts_wants_trailing_slash(target, wire):
         document["paths"] = {_slashed(p): item for p, item in document["paths"].items()}
     schema = schemathesis.openapi.from_dict(document)
     schema.config.update(base_url=target.base_url)
@@ -280,17 +281,21 @@ def api_schema(
     return schema.exclude(operation_id=sorted(scope_reasons)) if scope_reasons else schema
 
 
-def vts_wants_trailing_slash(target: Target) -> bool:
-    """The VTS page writes its paths without a slash, the Plivo SDK with one: ask the target which."""
+def vts_wants_trailing_slash(target: Target, wire: Wire) -> bool:
+    """The VTS page writes its paths without a slash, the Plivo SDK with one: ask the target which.
+
+    The two reads go through the wire like every other request (budget, rate limit, routing).
+    """
     path = f"{VTS_PREFIX}{target.credentials.vts_auth_id}/Masking/Session"
-    headers = {"Authorization": basic_for(target.credentials, path)}
-    try:
-        bare = httpx.get(target.url_for(path) + path, params={"limit": 1}, headers=headers, timeout=30)
-        if bare.status_code not in (301, 308, 404):
+    auth = HttpxAuth(target.credentials)
+    with httpx.Client(base_url=target.base_url, auth=auth, timeout=30, event_hooks=httpx_hooks(wire)) as client:
+        try:
+            bare = client.get(path, params={"limit": 1})
+            if bare.status_code not in (301, 308, 404):
+                return False
+            slashed = client.get(path + "/", params={"limit": 1})
+        except httpx.HTTPError:
             return False
-        slashed = httpx.get(target.url_for(path) + path + "/", params={"limit": 1}, headers=headers, timeout=30)
-    except httpx.HTTPError:
-        return False
     return slashed.status_code not in (404, 405)
 
 
