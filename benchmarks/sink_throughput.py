@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from telecontract import auth
@@ -38,6 +39,44 @@ end
 """
 
 
+@dataclass(frozen=True)
+class Intake:
+    rps: float
+    p99: str
+    total: int
+    non_2xx: int
+
+
+def wrk_intake(
+    base_url: str, credentials: Credentials, *, connections: int, duration: int, bodies: int = 200_000
+) -> Intake:
+    """wrk posting distinct, signed Voice v1 callbacks to a receiver at `base_url`."""
+    scratch = Path(tempfile.mkdtemp())
+    lines = scratch / "bodies.tsv"
+    with lines.open("w") as out:
+        for n in range(bodies):
+            body = (
+                f'{{"reference_id":"{n:032X}","status":{{"code":100,"description":"Call answered",'
+                f'"updated_on":"2026-11-25T10:00:00.000000Z"}}}}'
+            ).encode()
+            signature = auth.sign_telesign_callback(
+                customer_id=credentials.telesign_customer_id, api_key=credentials.telesign_api_key, body=body
+            )
+            out.write(f"{signature}\t{body.decode()}\n")
+    script = scratch / "post.lua"
+    script.write_text(LUA % {"bodies": lines})
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), base_url],
+        capture_output=True,
+        text=True,
+    ).stdout
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    return Intake(rps, p99.group(1) if p99 else "?", total, non_2xx)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=50)
@@ -49,19 +88,6 @@ def main() -> int:
         return 2
     credentials = Credentials.from_env()
     scratch = Path(tempfile.mkdtemp())
-    bodies = scratch / "bodies.tsv"
-    with bodies.open("w") as out:
-        for n in range(args.bodies):
-            body = (
-                f'{{"reference_id":"{n:032X}","status":{{"code":100,"description":"Call answered",'
-                f'"updated_on":"2026-11-25T10:00:00.000000Z"}}}}'
-            ).encode()
-            signature = auth.sign_telesign_callback(
-                customer_id=credentials.telesign_customer_id, api_key=credentials.telesign_api_key, body=body
-            )
-            out.write(f"{signature}\t{body.decode()}\n")
-    script = scratch / "post.lua"
-    script.write_text(LUA % {"bodies": bodies})
     database, port = scratch / "deliveries.sqlite3", free_port()
     sink = subprocess.Popen(
         [sys.executable, "-m", "telecontract.cli", "sink", "--port", str(port), "--db", str(database)],
@@ -69,36 +95,25 @@ def main() -> int:
     )
     try:
         wait_until_serving(f"http://127.0.0.1:{port}/_sink/deliveries/x")
-        out = subprocess.run(
-            [
-                "wrk",
-                "-t1",
-                f"-c{args.connections}",
-                f"-d{args.duration}s",
-                "--latency",
-                "-s",
-                str(script),
-                f"http://127.0.0.1:{port}",
-            ],
-            capture_output=True,
-            text=True,
-        ).stdout
+        intake = wrk_intake(
+            f"http://127.0.0.1:{port}",
+            credentials,
+            connections=args.connections,
+            duration=args.duration,
+            bodies=args.bodies,
+        )
     finally:
         sink.terminate()
         sink.wait(timeout=10)
-    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
     stored = tally(database)
-    acknowledged = total - non_2xx
+    acknowledged = intake.total - intake.non_2xx
     print(
-        f"receiver: {rps:.0f} deliveries/s over {args.duration} s, {args.connections} connections, "
-        f"p99 {p99.group(1) if p99 else '?'}"
+        f"receiver: {intake.rps:.0f} deliveries/s over {args.duration} s, {args.connections} connections, "
+        f"p99 {intake.p99}"
     )
     print(
         f"acknowledged (200) {acknowledged}, stored {stored.accepted}, lost {max(0, acknowledged - stored.accepted)}"
-        f", non-2xx {non_2xx}"
+        f", non-2xx {intake.non_2xx}"
     )
     return 0 if acknowledged <= stored.accepted else 1
 

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from telecontract.mock import carrier, masking, voice_v1, voice_v2, vts
+from telecontract.mock import callbacks, carrier, masking, voice_v1, voice_v2, vts
 from telecontract.mock.config import MockConfig
 from telecontract.mock.quirks import QuirksMiddleware
 from telecontract.mock.responses import telesign_error, vts_error
@@ -96,8 +96,7 @@ def create_app(config: MockConfig, spec: Spec | None = None) -> Starlette:
         # Stop call progress and pending callbacks with the server, and close their client.
         for task in list(state.tasks):
             task.cancel()
-        if state.http is not None:
-            await state.http.aclose()
+        await callbacks.close(state)
 
     middleware = [Middleware(QuirksMiddleware, quirks=config.quirks)] if config.quirks else []
     app = Starlette(

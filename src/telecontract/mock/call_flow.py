@@ -17,7 +17,6 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import orjson
 
 from telecontract.mock import callbacks
@@ -50,17 +49,11 @@ async def _post_event(state: MockState, call: DialCall, event: str, data: dict[s
     if url is None:
         return None
     body = callbacks.encode({"event": event, "reference_id": call.reference_id, "data": data})
-    try:
-        http = callbacks.client(state)
-        async with state.delivery_slots:  # type: ignore[union-attr]
-            response = await http.post(url, content=body, headers=callbacks.telesign_headers(state, body))
-    except httpx.HTTPError as exc:
-        logger.info("event %s for %s not delivered: %s", event, call.reference_id, type(exc).__name__)
-        return None
-    if not response.content.strip():
+    answer = await callbacks.post(state, url, body, callbacks.headers_for(state, "voiceEvent", url, body))
+    if answer is None or not answer.body.strip():
         return None
     try:
-        action = orjson.loads(response.content)
+        action = orjson.loads(answer.body)
     except orjson.JSONDecodeError:
         return None
     return action if state.spec.response_validator("receiveVoiceEvent", "200").is_valid(action) else None

@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import aiohttp
 
 from telecontract.auth import NonceCache
 from telecontract.mock.config import MockConfig
@@ -92,8 +92,7 @@ class MockState:
         self.vts_sessions: dict[str, VtsSession] = {}
         # Background work (call progress, callbacks) and the client it sends with.
         self.tasks: set[asyncio.Task[Any]] = set()
-        self.http: httpx.AsyncClient | None = None
-        self.delivery_slots: asyncio.Semaphore | None = None  # made with the client, inside the loop
+        self.http: aiohttp.ClientSession | None = None  # made inside the loop (mock.callbacks.client)
         self.dropped_callbacks = 0
         # Every delivery attempt, newest last (bounded: a long load run must stay flat in memory).
         self.sent: deque[SentCallback] = deque(maxlen=10_000)

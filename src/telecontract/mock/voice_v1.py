@@ -112,7 +112,7 @@ async def _call_back_when_done(state: MockState, call: VoiceCall, url: str) -> N
     if state.config.has("callback_off_schema"):
         payload.pop("status")
     body = callbacks.encode(payload)
-    await callbacks.deliver(state, url, body, callbacks.telesign_headers(state, body))
+    await callbacks.deliver(state, url, body, callbacks.headers_for(state, "voiceTransactionCallback", url, body))
 
 
 async def get_voice_call_status(request: Request) -> Response:

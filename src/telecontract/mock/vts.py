@@ -148,7 +148,7 @@ async def _call_back(state: MockState, session: VtsSession, event: str) -> None:
     if state.config.has("callback_off_schema"):
         del payload["timestamp"]
     body = callbacks.encode(payload)
-    await callbacks.deliver(state, url, body, callbacks.vts_headers(state, url, body))
+    await callbacks.deliver(state, url, body, callbacks.headers_for(state, "vtsSessionCallback", url, body))
 
 
 def _own_session(request: Request, state: MockState) -> VtsSession | Response:
