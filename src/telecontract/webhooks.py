@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import uuid
 from typing import Any
 
@@ -22,6 +23,9 @@ VOICE_EVENT = "voiceEvent"
 # Events whose answer is the next action of the call (the Voice v2 page, step 2).
 ANSWERED_EVENTS = frozenset({"incoming_call", "dial_completed", "play_completed", "speak_completed"})
 JSON = "application/json"
+# How long the provider waits for an answer before it counts the attempt as failed. The documents
+# do not say; 5 s is our inference, and the receiver gate lets a team set its own.
+PROVIDER_TIMEOUT = 5.0
 
 
 def kinds(spec: Spec) -> list[str]:
@@ -57,10 +61,34 @@ def signature_header_names(kind: str) -> tuple[str, ...]:
     return ("X-VTS-Signature-V3", "X-VTS-Signature-V3-Nonce") if kind == VTS_KIND else ("Authorization",)
 
 
+def encode(payload: Any) -> bytes:
+    """A payload as the provider would send it: compact UTF-8 JSON.
+
+    The standard library rather than orjson: generated payloads carry integers beyond 64 bits,
+    which JSON allows; a lone surrogate (not UTF-8) is sent escaped instead.
+    """
+    try:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(payload, separators=(",", ":")).encode("ascii")
+
+
 def examples(spec: Spec, kind: str) -> list[Any]:
     """The spec's named examples of a webhook's payload, in the order written."""
     prefix = f"#/webhooks/{kind}/post/requestBody/"
     return [copy.deepcopy(example.value) for example in spec.examples() if example.pointer.startswith(prefix)]
+
+
+def fresh(payload: Any) -> Any:
+    """The payload about a new call or session: a new reference id or session uuid, so it is no one's duplicate."""
+    if not isinstance(payload, dict):
+        return payload
+    renewed = dict(payload)
+    if "reference_id" in renewed:
+        renewed["reference_id"] = uuid.uuid4().hex.upper()
+    if "session_uuid" in renewed:
+        renewed["session_uuid"] = str(uuid.uuid4())
+    return renewed
 
 
 def payloads(spec: Spec, kind: str) -> st.SearchStrategy[Any]:

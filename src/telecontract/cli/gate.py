@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from telecontract import suite as suite_package
+from telecontract import webhooks
 from telecontract.cli.options import spec_option, validity_unit_option
 from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
@@ -25,8 +26,11 @@ from telecontract.mock.defects import DEFECTS
 from telecontract.numbers import read_numbers
 from telecontract.phone import redact_number
 from telecontract.provenance import SOURCES, Provenance, every_provenance
+from telecontract.receiver import suite as receiver_suite
+from telecontract.receiver.targets import check_reachable, parse_receiver_urls
 from telecontract.spec import load_spec, use_spec
 from telecontract.verdict import Verdict
+from telecontract.webhooks import PROVIDER_TIMEOUT
 
 
 def find_suite(explicit: Path | None) -> Path:
@@ -86,6 +90,22 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
     help="File of the numbers a live run may use, one per line (digits with country code; # comments). "
     "Without it, operations that take a party number are left out.",
 )
+@click.option(
+    "--receiver-url",
+    "receiver_urls",
+    multiple=True,
+    metavar="[KIND=]URL",
+    help="Test your webhook receiver instead of a provider (repeatable). KIND is a webhook of the spec "
+    "(voiceTransactionCallback, voiceEvent, maskingTransactionStatus, vtsSessionCallback); a bare URL "
+    "receives every kind.",
+)
+@click.option(
+    "--receiver-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=PROVIDER_TIMEOUT,
+    show_default=True,
+    help="Seconds the provider waits for your receiver's answer (not documented: our inference).",
+)
 @click.option("--allow-calls", is_flag=True, help="Let a live run place real calls (Voice v1 POST, Voice v2 dial).")
 @click.option(
     "--operation",
@@ -142,6 +162,8 @@ def gate(
     telesign_voice_url: str | None,
     vts_url: str | None,
     numbers: Path | None,
+    receiver_urls: tuple[str, ...],
+    receiver_timeout: float,
     allow_calls: bool,
     operations: tuple[str, ...],
     strict: bool,
@@ -166,6 +188,9 @@ def gate(
     TELECONTRACT_TELESIGN_API_KEY, TELECONTRACT_VTS_AUTH_ID and TELECONTRACT_VTS_AUTH_TOKEN.
     Extra arguments after `--` go to pytest.
     """
+    if spec_path is not None:
+        use_spec(spec_path)  # a bad file is a usage error here, before anything runs
+    receivers = _receivers(receiver_urls, live=any((target_url, telesign_url, telesign_voice_url, vts_url)))
     options = RunOptions(
         target_url=target_url,
         telesign_url=telesign_url,
@@ -181,10 +206,10 @@ def gate(
         spec=spec_path.resolve() if spec_path else None,
         report_dir=report_dir,
         seed=seed,
+        receiver_urls=tuple(receivers.items()),
+        receiver_timeout=receiver_timeout,
     )
     target = live_target(options, Credentials.from_env()) if options.live else None  # checks the URLs
-    if spec_path is not None:
-        use_spec(spec_path)  # a bad file is a usage error here, before anything runs
     if self_test:
         if options.live:
             raise UsageError("--self-test runs against the embedded mock's defects; drop the target URLs.")
@@ -195,7 +220,8 @@ def gate(
         return
     # The engine comes as a plugin object, so the suite runs the same from any folder; no cache is
     # written next to it (it may live in site-packages).
-    args = [str(find_suite(suite)), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "timeout=300"]
+    chosen = find_suite(suite) if not receivers else Path(receiver_suite.__file__).resolve().parent
+    args = [str(chosen), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "timeout=300"]
     if seed is not None:
         args.append(f"--hypothesis-seed={seed}")
     if deep:
@@ -209,7 +235,8 @@ def gate(
     # One options object, handed over as is: no argv or environment round trip.
     exit_code = int(pytest.main(args, plugins=[engine.Preset(options), engine, collect]))
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
-    _report(collect.summary, verdict, target_url or telesign_url or "embedded mock")
+    where = ", ".join(sorted(set(receivers.values()))) if receivers else target_url or telesign_url or "embedded mock"
+    _report(collect.summary, verdict, where, receiver=bool(receivers))
     raise SystemExit(verdict.exit_code)
 
 
@@ -252,10 +279,24 @@ def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
         console.print("numbers: generated for the embedded mock")
 
 
-def _report(summary: RunSummary, verdict: Verdict, target: str) -> None:
+def _receivers(values: tuple[str, ...], *, live: bool) -> dict[str, str]:
+    """kind -> URL of the team's receiver; checked here, so a wrong one is a usage error (exit 2)."""
+    if not values:
+        return {}
+    if live:
+        raise UsageError(
+            "--receiver-url tests your receiver; --target-url and the provider URLs test a provider.",
+            hint="Run the gate once for each.",
+        )
+    urls = parse_receiver_urls(values, webhooks.kinds(load_spec()))
+    check_reachable(urls)
+    return urls
+
+
+def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: bool = False) -> None:
     console = _console()
-    table = Table(title=f"Contract gate against {target}")
-    table.add_column("operation", no_wrap=True)
+    table = Table(title=f"{'Receiver' if receiver else 'Contract'} gate against {target}")
+    table.add_column("webhook" if receiver else "operation", no_wrap=True)
     for column in ("cases", "checks", "failed checks", "warnings"):
         table.add_column(column, justify="right")
     for label, tally in sorted(summary.operations.items()):

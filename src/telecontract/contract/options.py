@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from telecontract.webhooks import PROVIDER_TIMEOUT
+
 LIVE_RATE_LIMIT = "10/s"
 LIVE_MAX_REQUESTS = 5000
 # The unit of validity_period. The documents' example (500 -> 500 hours) makes hours the default.
@@ -36,6 +38,9 @@ class RunOptions:
     report_dir: Path | None = None
     summary_json: Path | None = None
     seed: int | None = None
+    # The receiver gate: (webhook kind, URL) pairs, and how long the provider waits for an answer.
+    receiver_urls: tuple[tuple[str, str], ...] = ()
+    receiver_timeout: float = PROVIDER_TIMEOUT
 
     @property
     def live(self) -> bool:

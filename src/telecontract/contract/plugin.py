@@ -25,6 +25,7 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
+from telecontract import webhooks
 from telecontract.client_auth import HttpxAuth, RequestsAuth, schemathesis_auth_provider
 from telecontract.contract import generation
 from telecontract.contract.budget import Budget, Wire, WireAuth, httpx_hooks, parse_rate
@@ -41,9 +42,11 @@ from telecontract.credentials import Credentials
 from telecontract.errors import TelecontractError
 from telecontract.numbers import read_numbers
 from telecontract.provenance import relaxed_document
+from telecontract.receiver.targets import parse_receiver_urls
 from telecontract.server import serve_in_thread
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.spec import Spec, load_spec, use_spec
+from telecontract.webhooks import PROVIDER_TIMEOUT
 
 # Hypothesis profiles: the default keeps the test run short, `deep` is `telecontract gate --deep`.
 settings.register_profile("default", max_examples=25, deadline=None)
@@ -86,6 +89,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         help="Only operations whose operationId or label contains this text (repeatable).",
+    )
+    group.addoption(
+        "--receiver-url",
+        action="append",
+        default=[],
+        help="[KIND=]URL of your webhook receiver (repeatable): run the receiver suite against it.",
+    )
+    group.addoption(
+        "--receiver-timeout",
+        type=float,
+        default=PROVIDER_TIMEOUT,
+        help=f"Seconds the provider waits for a receiver's answer (default {PROVIDER_TIMEOUT:g}, inferred).",
     )
     group.addoption("--spec", default=None, help="The OpenAPI spec to test against (default: the bundled one).")
     group.addoption("--summary-json", default=None, help="Write the contract run summary (JSON) here.")
@@ -145,8 +160,20 @@ def run_options(config: pytest.Config) -> RunOptions:
             report_dir=Path(config.getoption("--report-dir")) if config.getoption("--report-dir") else None,
             summary_json=Path(config.getoption("--summary-json")) if config.getoption("--summary-json") else None,
             seed=config.getoption("hypothesis_seed", None),
+            receiver_urls=_receiver_urls(config.getoption("--receiver-url")),
+            receiver_timeout=config.getoption("--receiver-timeout"),
         )
     return config.stash[OPTIONS_KEY]
+
+
+def _receiver_urls(values: list[str]) -> tuple[tuple[str, str], ...]:
+    if not values:
+        return ()
+    try:
+        parsed = parse_receiver_urls(values, webhooks.kinds(load_spec()))
+    except TelecontractError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    return tuple(parsed.items())
 
 
 # ---- fixtures ------------------------------------------------------------------------------------
@@ -375,6 +402,9 @@ def write_reports(directory: Path, config: pytest.Config, exitstatus: int) -> No
     verdict = summary.verdict(strict=options.strict, suite_status=exitstatus)
     target = options.target_url or options.telesign_url or "the embedded mock"
     rerun = "telecontract gate" + (f" --seed {options.seed}" if options.seed is not None else "")
+    if options.receiver_urls:
+        target = "the receiver at " + ", ".join(sorted({url for _, url in options.receiver_urls}))
+        rerun += "".join(f" --receiver-url {kind}={url}" for kind, url in options.receiver_urls)
     if options.live:
         rerun += "".join(
             f" {flag} {value}"

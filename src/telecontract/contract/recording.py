@@ -105,6 +105,35 @@ class Recorder:
             )
         )
 
+    def record_parts(
+        self,
+        operation: str,
+        *,
+        url: str,
+        request_headers: dict[str, str],
+        request_body: bytes,
+        status: int,
+        response_headers: dict[str, str],
+        response_body: bytes,
+        elapsed_ms: float,
+        started: float,
+    ) -> None:
+        """An exchange our own code made (the receiver gate's deliveries), redacted like the rest."""
+        self.exchanges.append(
+            Exchange(
+                operation=operation,
+                method="POST",
+                url=redact_text(url, self.secrets),
+                request_headers=redact_headers(request_headers),
+                request_body=_text(request_body, self.secrets),
+                status=status,
+                response_headers=redact_headers(response_headers),
+                response_body=_text(response_body, self.secrets),
+                elapsed_ms=elapsed_ms,
+                started=started,
+            )
+        )
+
     def record_test_finding(self, test_id: str, found: Finding) -> None:
         self.test_findings.append((test_id, found))
 

@@ -202,6 +202,44 @@ RULES = _catalogue(
         "a call's events come as dial_completed, play_completed, call_completed",
         inferred("the Voice v2 page shows dial_completed then play_completed; call_completed is not documented"),
     ),
+    # ---- the receiver gate: the team's own webhook endpoint (telecontract gate --receiver-url) ----
+    Rule(
+        "receiver_acknowledges_callback",
+        "a signed callback that the spec allows is acknowledged with a 2xx (never a 5xx, however unusual)",
+        documented(
+            VOICE_V1 + ", Set up the Transaction Callback Service",
+            "If TeleSign is unable to deliver your callback notification on the first attempt ... tries again",
+        ),
+    ),
+    Rule(
+        "receiver_acknowledges_redelivery",
+        "the same callback delivered again is acknowledged again (the provider retries what it thinks failed)",
+        documented(
+            VOICE_V1 + ", Set up the Transaction Callback Service",
+            "the TeleSign server waits 10 seconds, then tries again",
+        ),
+    ),
+    Rule(
+        "receiver_answers_with_valid_action",
+        "a Voice v2 event that asks for the next action is answered with a valid action, or an empty body",
+        documented(
+            VOICE_V2 + ", step 2",
+            "respond to the answered event with a request for the action of playing a message and collecting digits",
+        ),
+    ),
+    Rule(
+        "receiver_refuses_forged_callback",
+        "an unsigned, wrongly signed or tampered callback is refused with 401 or 403 (a security finding)",
+        inferred(
+            "no public source states how TeleSign or VTS sign callbacks, so which signature a receiver must "
+            "check is our reading of their request signing"
+        ),
+    ),
+    Rule(
+        "receiver_answers_in_time",
+        "every callback is answered within the provider's timeout (--receiver-timeout, default 5 s)",
+        inferred("the documents do not say how long the provider waits for an answer before it retries"),
+    ),
 )
 
 

@@ -23,7 +23,7 @@ logger = logging.getLogger("telecontract.mock.callbacks")
 
 RETRY_DELAYS = (10.0, 30.0)
 WRONG_RETRY_DELAYS = (5.0, 5.0)  # the `callback_retry_schedule_off` defect
-DELIVERY_TIMEOUT = 5.0  # the provider's wait for an answer is not documented: inferred
+DELIVERY_TIMEOUT = webhooks.PROVIDER_TIMEOUT
 MAX_IN_FLIGHT = 64  # deliveries on the wire at once
 
 

@@ -1,0 +1,133 @@
+"""The example receiver against the receiver gate and a short callback storm.
+
+The clean receiver passes both. Each planted bug (a copy's typical mistake) fails the gate, and
+the finding names the rule meant for it: the gate proves it can tell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import receiver
+from receiver import Keys, Store, create_app
+
+from telecontract.credentials import Credentials
+from telecontract.server import serve_in_thread
+
+ROUTES = {
+    "voiceTransactionCallback": "/telesign/voice",
+    "voiceEvent": "/telesign/events",
+    "maskingTransactionStatus": "/telesign/masking",
+    "vtsSessionCallback": "/vts/sessions",
+}
+
+
+def serve(tmp_path: Path, wrap: Callable[[Any], Any] = lambda app: app) -> Iterator[list[str]]:
+    """The receiver on a loopback port, with the keys the gate signs with: its --receiver-url flags."""
+    credentials = Credentials.from_env()
+    keys = Keys(credentials.telesign_customer_id, credentials.telesign_api_key, credentials.vts_auth_token)
+    with serve_in_thread(wrap(create_app(keys, tmp_path / "callbacks.sqlite3"))) as url:
+        yield [f"--receiver-url={kind}={url}{path}" for kind, path in ROUTES.items()]
+
+
+def gate(flags: list[str], *extra: str, report_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    args = [sys.executable, "-m", "telecontract.cli", "gate", *flags, "--seed", "1", *extra]
+    if report_dir is not None:
+        args += ["--report-dir", str(report_dir)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def receiver_flags(tmp_path: Path) -> Iterator[list[str]]:
+    yield from serve(tmp_path)
+
+
+def test_the_example_passes_the_receiver_gate(receiver_flags: list[str], tmp_path: Path) -> None:
+    run = gate(receiver_flags, "--strict", report_dir=tmp_path / "report")
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "PASS" in run.stdout
+    summary = (tmp_path / "report" / "summary.md").read_text()
+    assert "receiver_refuses_forged_callback" not in summary
+    for kind in ROUTES:
+        assert f"`{kind}`" in summary
+
+
+def test_a_short_storm_passes_with_latency_per_kind(receiver_flags: list[str], tmp_path: Path) -> None:
+    flags = [flag.replace("--receiver-url=", "") for flag in receiver_flags]
+    args = [sys.executable, "-m", "telecontract.cli", "load", "--scenario", "callback_storm"]
+    for flag in flags:
+        args += ["--receiver-url", flag]
+    args += ["--users", "50", "--spawn-rate", "50", "--run-time", "4s", "--report-dir", str(tmp_path / "load")]
+    run = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    summary = json.loads((tmp_path / "load" / "summary.json").read_text())
+    per_kind = summary["per_kind"]
+    assert set(per_kind) == set(ROUTES)
+    for figures in per_kind.values():
+        assert figures["requests"] > 0
+        assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
+    assert summary["locust"]["failures"] <= 0.01 * summary["locust"]["requests"]
+
+
+# ---- planted bugs: each one fails the gate with its own rule ----------------------------------------
+
+
+def test_accepting_unsigned_callbacks_is_a_security_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(receiver, "telesign_signature_ok", lambda *args: True)
+    monkeypatch.setattr(receiver, "vts_signature_ok", lambda *args: True)
+    for flags in serve(tmp_path):
+        lenient, strict = gate(flags), gate(flags, "--strict")
+    # The signing scheme of callbacks is our inference: a warning by default, a failure with --strict.
+    assert lenient.returncode == 0, lenient.stdout[-3000:]
+    assert "warning: receiver_refuses_forged_callback" in lenient.stdout
+    assert strict.returncode == 1
+    assert "error: receiver_refuses_forged_callback" not in strict.stdout  # still inferred, counted by --strict
+    assert "receiver_refuses_forged_callback" in strict.stdout
+    assert "FAIL" in strict.stdout
+
+
+def test_a_500_on_a_duplicate_fails_the_redelivery_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Store.add
+
+    def add_or_crash(self: Store, kind: str, body: bytes) -> bool:
+        if not original(self, kind, body):
+            raise RuntimeError("UNIQUE constraint failed")  # the bug: a redelivery is treated as an error
+        return True
+
+    monkeypatch.setattr(Store, "add", add_or_crash)
+    for flags in serve(tmp_path):
+        run = gate(flags)
+    assert run.returncode == 1, run.stdout[-3000:]
+    assert "error: receiver_acknowledges_redelivery" in run.stdout
+
+
+def test_an_invalid_v2_answer_fails_the_action_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(receiver, "next_action", lambda event: {"jsonrpc": "2.0", "method": "play", "params": {}})
+    for flags in serve(tmp_path):
+        run = gate(flags)
+    assert run.returncode == 1, run.stdout[-3000:]
+    assert "error: receiver_answers_with_valid_action" in run.stdout
+    assert "error: receiver_acknowledges_callback" not in run.stdout  # acknowledged, only the answer is wrong
+
+
+def test_answering_after_the_timeout_fails_the_timing_rule(tmp_path: Path) -> None:
+    def slow(app: Any) -> Any:
+        async def late(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                await asyncio.sleep(0.5)
+            await app(scope, receive, send)
+
+        return late
+
+    for flags in serve(tmp_path, slow):
+        run = gate(flags[:1], "--receiver-timeout", "0.2", "--strict")
+    assert run.returncode == 1, run.stdout[-3000:]
+    assert "receiver_answers_in_time" in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
