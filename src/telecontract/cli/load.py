@@ -6,9 +6,14 @@ from pathlib import Path
 
 import click
 
+from telecontract import webhooks
 from telecontract.cli.options import spec_option
 from telecontract.load.run import LoadPlan, run
+from telecontract.load.storm import Storm, check_share, parse_weights
 from telecontract.mock.defects import DEFECTS
+from telecontract.receiver.targets import check_reachable, parse_receiver_urls
+from telecontract.spec import load_spec, use_spec
+from telecontract.webhooks import PROVIDER_TIMEOUT
 
 
 @click.command(
@@ -18,7 +23,8 @@ from telecontract.mock.defects import DEFECTS
 @click.option(
     "--scenario",
     required=True,
-    help="A shipped scenario (masking_sessions, voice_calls, callbacks) or the path of your own locustfile.",
+    help="A shipped scenario (masking_sessions, voice_calls, callbacks, callback_storm) or the path of your "
+    "own locustfile.",
 )
 @click.option("--users", default=10, show_default=True, type=click.IntRange(1))
 @click.option("--spawn-rate", default=10.0, show_default=True, type=click.FloatRange(min=0, min_open=True))
@@ -42,6 +48,49 @@ from telecontract.mock.defects import DEFECTS
     type=click.Choice(sorted(DEFECTS)),
     help="Switch a defect on in the embedded mock.",
 )
+@click.option(
+    "--receiver-url",
+    "receiver_urls",
+    multiple=True,
+    metavar="[KIND=]URL",
+    help="callback_storm: your webhook receiver (repeatable; a bare URL receives every kind).",
+)
+@click.option(
+    "--kind-weight",
+    "kind_weights",
+    multiple=True,
+    metavar="KIND=N",
+    help="callback_storm: how often each kind is sent, relative to the others "
+    "(default 1 each; a voiceEvent is one call).",
+)
+@click.option(
+    "--duplicates",
+    default=0.05,
+    show_default=True,
+    type=float,
+    help="callback_storm: share of callbacks delivered twice.",
+)
+@click.option(
+    "--out-of-order",
+    default=0.05,
+    show_default=True,
+    type=float,
+    help="callback_storm: share of Voice v2 calls whose call_completed overtakes play_completed.",
+)
+@click.option(
+    "--time-scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="callback_storm: multiplies the provider's retry schedule (10 s, then 30 s).",
+)
+@click.option(
+    "--receiver-timeout",
+    default=PROVIDER_TIMEOUT,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="callback_storm: seconds the provider waits for an answer (not documented: our inference).",
+)
 @click.option("--report-dir", default="reports/load", show_default=True, type=click.Path(path_type=Path))
 @spec_option("that responses are checked against")
 def load(
@@ -53,6 +102,12 @@ def load(
     thresholds: str | None,
     processes: int | None,
     defects: tuple[str, ...],
+    receiver_urls: tuple[str, ...],
+    kind_weights: tuple[str, ...],
+    duplicates: float,
+    out_of_order: float,
+    time_scale: float,
+    receiver_timeout: float,
     report_dir: Path,
     spec_path: Path | None,
 ) -> None:
@@ -60,6 +115,21 @@ def load(
 
     Writes Locust's HTML and CSV reports and summary.json into --report-dir.
     """
+    storm = None
+    if receiver_urls:
+        if spec_path is not None:
+            use_spec(spec_path)
+        kinds = webhooks.kinds(load_spec())
+        urls = parse_receiver_urls(receiver_urls, kinds)
+        check_reachable(urls)
+        storm = Storm(
+            urls=urls,
+            weights=parse_weights(kind_weights, urls),
+            duplicates=check_share("--duplicates", duplicates),
+            out_of_order=check_share("--out-of-order", out_of_order),
+            time_scale=time_scale,
+            timeout=receiver_timeout,
+        )
     plan = LoadPlan(
         scenario=scenario,
         users=users,
@@ -71,8 +141,14 @@ def load(
         defects=defects,
         report_dir=report_dir,
         spec=spec_path,
+        storm=storm,
     )
     report = run(plan)
+    for kind, figures in sorted(report.per_kind.items()):
+        click.echo(
+            f"{kind}: {figures['requests']:.0f} deliveries, {figures['failures']:.0f} failed, "
+            f"p50 {figures['p50_ms']:g} ms, p95 {figures['p95_ms']:g} ms, p99 {figures['p99_ms']:g} ms"
+        )
     for verdict in report.callback_verdicts:
         click.echo(verdict.line())
     click.echo(f"reports: {report_dir}/locust.html, {report_dir}/locust_stats.csv, {report_dir}/summary.json")

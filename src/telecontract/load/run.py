@@ -25,12 +25,17 @@ from telecontract.load import scenarios as scenarios_package
 from telecontract.load import thresholds as thresholds_module
 from telecontract.load.ledger import read_placed
 from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SINK_URL, ENV_THRESHOLDS
+from telecontract.load.storm import Storm
 from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.sink.store import read_deliveries, tally
 from telecontract.spec import ENV_SPEC, use_spec
 
-DEFAULT_THRESHOLDS = {"callbacks": "fail_ratio<0.01;lost_callbacks==0"}
+DEFAULT_THRESHOLDS = {
+    "callbacks": "fail_ratio<0.01;lost_callbacks==0",
+    "callback_storm": "fail_ratio<0.01;invalid_answers==0;timeouts==0",
+}
+STORM = "callback_storm"
 # Callbacks of the run's last calls may still be queued at the target when Locust stops.
 CALLBACK_GRACE_SECONDS = 30.0
 
@@ -99,6 +104,25 @@ def _locust_totals(csv_prefix: Path) -> dict[str, float]:
     return {}
 
 
+def _per_name(csv_prefix: Path) -> dict[str, dict[str, float]]:
+    """Each request name's figures from Locust's stats CSV (a storm's names are the callback kinds)."""
+    stats = csv_prefix.with_name(csv_prefix.name + "_stats.csv")
+    if not stats.exists():
+        return {}
+    with stats.open(newline="") as handle:
+        return {
+            row["Name"]: {
+                "requests": float(row["Request Count"]),
+                "failures": float(row["Failure Count"]),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+            }
+            for row in csv.DictReader(handle)
+            if row["Name"] != "Aggregated"
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class LoadPlan:
     scenario: str  # a shipped scenario's name, or the path of a locustfile
@@ -111,6 +135,7 @@ class LoadPlan:
     defects: tuple[str, ...] = ()
     report_dir: Path = Path("reports/load")
     spec: Path | None = None
+    storm: Storm | None = None  # callback_storm: the receiver's URLs and what to send
 
 
 @dataclass(slots=True)
@@ -125,6 +150,7 @@ class LoadReport:
     locust_exit_code: int
     callback_verdicts: list[thresholds_module.Verdict] = field(default_factory=list)
     report_dir: Path = Path("reports/load")
+    per_kind: dict[str, dict[str, float]] = field(default_factory=dict)  # callback_storm: latency per kind
 
     @property
     def passed(self) -> bool:
@@ -141,6 +167,7 @@ class LoadReport:
             "callbacks": self.callbacks,
             "thresholds": self.thresholds,
             "locust_exit_code": self.locust_exit_code,
+            "per_kind": self.per_kind,
             "callback_thresholds": [
                 {"threshold": str(v.threshold), "value": v.value, "passed": v.passed} for v in self.callback_verdicts
             ],
@@ -155,6 +182,13 @@ def run(plan: LoadPlan) -> LoadReport:
     parsed = thresholds_module.parse(wanted)  # fail fast on a typo, before any load
     if plan.target_url and plan.defects:
         raise UsageError("--defect only applies to the embedded mock.")
+    if (name == STORM) != (plan.storm is not None):
+        raise UsageError(
+            "callback_storm posts to your receiver, and only it does."
+            if plan.storm is not None
+            else "callback_storm needs the receiver to post to.",
+            hint="telecontract load --scenario callback_storm --receiver-url [KIND=]URL",
+        )
     spec = use_spec(plan.spec) if plan.spec else None
     spec_file = plan.spec.resolve() if plan.spec else None
     report_dir = plan.report_dir
@@ -168,7 +202,9 @@ def run(plan: LoadPlan) -> LoadReport:
     with ExitStack() as stack:
         sink_config = SinkConfig(credentials=Credentials.from_env(), database=database)
         sink_url = stack.enter_context(serve_in_thread(create_sink(sink_config, spec)))
-        if target_url is None:
+        if plan.storm is not None:
+            target_url = next(iter(plan.storm.urls.values()))  # Locust wants a host; the storm posts to full URLs
+        elif target_url is None:
             port = free_port()
             mock = _start_mock(port, sink_url, plan.defects, spec_file)
             stack.callback(mock.wait, 10)
@@ -198,6 +234,8 @@ def run(plan: LoadPlan) -> LoadReport:
         if plan.processes:
             args += ["--processes", str(plan.processes)]
         env = os.environ | {ENV_SINK_URL: sink_url, ENV_LEDGER_DIR: str(ledger_dir), ENV_THRESHOLDS: wanted}
+        if plan.storm is not None:
+            env |= plan.storm.to_env()
         if spec_file is not None:
             env[ENV_SPEC] = str(spec_file)  # the locustfiles check responses against it
         locust_exit = subprocess.run(args, env=env).returncode
@@ -216,6 +254,11 @@ def run(plan: LoadPlan) -> LoadReport:
         locust_exit_code=locust_exit,
         callback_verdicts=verdicts,
         report_dir=report_dir,
+        per_kind={
+            kind: figures
+            for kind, figures in _per_name(report_dir / "locust").items()
+            if plan.storm is not None and kind in plan.storm.urls
+        },
     )
     (report_dir / "summary.json").write_text(json.dumps(report.to_dict(), indent=2))
     return report

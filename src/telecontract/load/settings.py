@@ -4,3 +4,4 @@ monkey-patches threads and sockets (gevent), which the CLI process must not suff
 ENV_SINK_URL = "TELECONTRACT_SINK_URL"
 ENV_THRESHOLDS = "TELECONTRACT_THRESHOLDS"
 ENV_LEDGER_DIR = "TELECONTRACT_LEDGER_DIR"
+ENV_STORM = "TELECONTRACT_STORM"

@@ -5,7 +5,9 @@ p99[create_sms_session]<300   per request name
 fail_ratio<0.01         share of failed requests
 rps>50                  sustained requests per second
 lost_callbacks==0       callbacks acknowledged by the target's receiver but never stored
-duplicate_callbacks<=5  (the last two are evaluated by `telecontract load`, which owns the receiver)
+duplicate_callbacks<=5  (these two are evaluated by `telecontract load`, which owns the receiver)
+invalid_answers==0      callback_storm: Voice v2 events answered with something that is not a valid action
+timeouts==0             callback_storm: deliveries the receiver did not answer within the provider's timeout
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ OPERATORS: dict[str, Callable[[float, float], bool]] = {
 SYNTAX = re.compile(
     r"^\s*(?P<metric>[a-z_]+[0-9]*)(\[(?P<name>[^\]]+)\])?\s*(?P<op><=|>=|==|<|>)\s*(?P<limit>[0-9.]+)\s*$"
 )
-METRICS = re.compile(r"^(p\d{1,2}|fail_ratio|rps|avg|lost_callbacks|duplicate_callbacks)$")
+METRICS = re.compile(r"^(p\d{1,2}|fail_ratio|rps|avg|lost_callbacks|duplicate_callbacks|invalid_answers|timeouts)$")
 CALLBACK_METRICS = frozenset({"lost_callbacks", "duplicate_callbacks"})
+# Failures counted by what they say (the callback_storm scenario words its failures this way).
+FAILURE_METRICS = {"invalid_answers": "invalid answer:", "timeouts": "timeout:"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +86,19 @@ def measure(threshold: Threshold, stats: object, callbacks: Mapping[str, float] 
     """The measured value for a threshold from Locust's RequestStats (or the callback counts)."""
     if threshold.metric in CALLBACK_METRICS:
         return None if callbacks is None else callbacks.get(threshold.metric)
+    if threshold.metric in FAILURE_METRICS:
+        return float(_failures_saying(stats, FAILURE_METRICS[threshold.metric], threshold.name))
     entry = _entry(stats, threshold.name)
     if entry is None or entry.num_requests == 0:
         return None
     if threshold.metric.startswith("p"):
         return float(entry.get_response_time_percentile(int(threshold.metric[1:]) / 100))
     return {"fail_ratio": entry.fail_ratio, "rps": entry.total_rps, "avg": entry.avg_response_time}[threshold.metric]
+
+
+def _failures_saying(stats: object, words: str, name: str | None) -> int:
+    errors = stats.errors.values()  # type: ignore[attr-defined]
+    return sum(e.occurrences for e in errors if words in str(e.error) and (name is None or e.name == name))
 
 
 def _entry(stats: object, name: str | None) -> object | None:

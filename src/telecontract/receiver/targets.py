@@ -58,7 +58,7 @@ def check_reachable(urls: dict[str, str]) -> None:
                 pass
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
+            # One line, hint included: the usual cause is a receiver not started yet.
             raise UsageError(
-                f"Receiver not reachable: {url} ({reason}).",
-                hint="Start the receiver first, or fix --receiver-url.",
+                f"Receiver not reachable: {url} ({reason}); start it first or fix --receiver-url."
             ) from None
