@@ -71,7 +71,7 @@ def test_invalid_openapi_is_caught(spec: Spec) -> None:
 def test_operation_without_a_4xx_schema_is_caught(spec: Spec) -> None:
     document = broken(spec)
     responses = document["paths"]["/v1/voice/{reference_id}"]["get"]["responses"]
-    for status in ("401", "404", "429"):
+    for status in [s for s in responses if s.startswith("4")]:
         del responses[status]
     problems = hygiene.client_errors_documented(Spec(document))
     assert [p.message for p in problems] == ["GET /v1/voice/{reference_id} has no 4xx response with a schema"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from telecontract.cli.options import spec_option, validity_unit_option
+from telecontract.cli.options import max_body_option, spec_option, validity_unit_option
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.mock import MockConfig, create_app
@@ -63,6 +63,7 @@ def _list_quirks(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 @click.option("--voice-event-url", default=None, help="Customer event URL for Voice v2 calls.")
 @spec_option("the mock validates against")
 @validity_unit_option
+@max_body_option
 @click.option(
     "--list-defects",
     is_flag=True,
@@ -88,6 +89,7 @@ def mock(
     voice_event_url: str | None,
     spec_path: Path | None,
     validity_unit: str,
+    max_body_bytes: int,
 ) -> None:
     """Serve the reference mock provider (TeleSign and VTS paths on one port).
 
@@ -101,6 +103,7 @@ def mock(
         quirks=frozenset(quirks),
         voice_event_url=voice_event_url,
         validity_unit=validity_unit,
+        max_body_bytes=max_body_bytes,
     )
     app = create_app(config, use_spec(spec_path) if spec_path else None)
     # Bind first, so the printed URL is the real one even with --port 0.

@@ -1,4 +1,4 @@
-"""Options several commands share, written once: `--spec` and `--validity-unit`."""
+"""Options several commands share, written once: `--spec`, `--validity-unit`, `--max-body-bytes`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS
+from telecontract.limits import MAX_BODY_BYTES
 
 
 def spec_option(what: str) -> Callable[[Any], Any]:
@@ -28,4 +29,12 @@ validity_unit_option = click.option(
     default=DEFAULT_VALIDITY_UNIT,
     show_default=True,
     help="The account's unit of validity_period (the documents' example counts hours).",
+)
+
+max_body_option = click.option(
+    "--max-body-bytes",
+    type=click.IntRange(1),
+    default=MAX_BODY_BYTES,
+    show_default=True,
+    help="Request bodies larger than this are refused with 413 (bodies slower than 10 s get 408).",
 )

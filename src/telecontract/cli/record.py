@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import uvicorn
 
+from telecontract.cli.options import max_body_option
 from telecontract.contract.target import check_url
 from telecontract.credentials import Credentials
 from telecontract.drift.proxy import create_proxy
@@ -25,14 +26,21 @@ from telecontract.spec import default_spec_path, load_spec
     type=click.Path(dir_okay=False, path_type=Path),
     help="NDJSON file the (redacted) exchanges are appended to.",
 )
+@max_body_option
 @click.option("--spec", "spec_path", type=click.Path(path_type=Path), default=None)
-def record(upstream: str, host: str, port: int, out: Path, spec_path: Path | None) -> None:
+def record(upstream: str, host: str, port: int, out: Path, max_body_bytes: int, spec_path: Path | None) -> None:
     """Forward every request to --upstream, record it, and log spec violations as they pass.
 
     Point your app at http://HOST:PORT instead of the provider; read the recording later with
     `telecontract drift traffic FILE`.
     """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    app = create_proxy(check_url(upstream), load_spec(spec_path or default_spec_path()), out, Credentials.from_env())
+    app = create_proxy(
+        check_url(upstream),
+        load_spec(spec_path or default_spec_path()),
+        out,
+        Credentials.from_env(),
+        max_body_bytes=max_body_bytes,
+    )
     click.echo(f"recording http://{host}:{port} -> {upstream} into {out}")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

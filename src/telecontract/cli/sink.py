@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from telecontract.cli.options import spec_option
+from telecontract.cli.options import max_body_option, spec_option
 from telecontract.credentials import Credentials
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.spec import use_spec
@@ -31,14 +31,17 @@ from telecontract.spec import use_spec
     type=click.IntRange(0),
     help="Answer 503 to the first N attempts of every delivery (makes senders retry).",
 )
+@max_body_option
 @spec_option("whose webhooks the sink validates")
-def sink(host: str, port: int, database: Path, fail_first: int, spec_path: Path | None) -> None:
+def sink(host: str, port: int, database: Path, fail_first: int, max_body_bytes: int, spec_path: Path | None) -> None:
     """Receive provider callbacks: verify signatures, validate against the spec, store before answering.
 
     POST /<webhook name> (voiceTransactionCallback, voiceEvent, maskingTransactionStatus,
     vtsSessionCallback); GET /_sink/deliveries/<reference> lists what arrived about one call.
     """
-    config = SinkConfig(credentials=Credentials.from_env(), database=database, fail_first=fail_first)
+    config = SinkConfig(
+        credentials=Credentials.from_env(), database=database, fail_first=fail_first, max_body_bytes=max_body_bytes
+    )
     click.echo(f"telecontract sink on http://{host}:{port}, storing in {database}")
     spec = use_spec(spec_path) if spec_path else None
     uvicorn.run(create_sink(config, spec), host=host, port=port, log_level="warning", access_log=False)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,6 +24,8 @@ from starlette.routing import Route
 from telecontract.credentials import Credentials
 from telecontract.drift.recordings import Recorded
 from telecontract.drift.traffic import Router, observe
+from telecontract.limits import MAX_BODY_BYTES, BodyLimit
+from telecontract.mock.responses import error_in_shape_of
 from telecontract.redaction import redact_body, redact_headers, redact_text
 from telecontract.spec import Spec
 
@@ -32,7 +35,14 @@ HOP_BY_HOP = frozenset(
 )
 
 
-def create_proxy(upstream: str, spec: Spec, out: Path, credentials: Credentials | None = None) -> Starlette:
+def create_proxy(
+    upstream: str,
+    spec: Spec,
+    out: Path,
+    credentials: Credentials | None = None,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> Starlette:
     secrets = credentials.secrets if credentials else ()
     router = Router(spec)
     state: dict[str, object] = {}
@@ -89,4 +99,12 @@ def create_proxy(upstream: str, spec: Spec, out: Path, credentials: Credentials 
             yield
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-    return Starlette(routes=[Route("/{path:path}", forward, methods=methods)], lifespan=lifespan)
+    # Refused in the provider's shape: to the app behind the proxy it is the provider answering.
+    body_limit = Middleware(
+        BodyLimit,
+        max_bytes=max_body_bytes,
+        refuse=lambda scope, status, message: error_in_shape_of(scope["path"], status, message),
+    )
+    return Starlette(
+        routes=[Route("/{path:path}", forward, methods=methods)], lifespan=lifespan, middleware=[body_limit]
+    )

@@ -14,10 +14,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from telecontract.limits import BodyLimit
 from telecontract.mock import callbacks, carrier, masking, voice_v1, voice_v2, vts
 from telecontract.mock.config import MockConfig
 from telecontract.mock.quirks import QuirksMiddleware
-from telecontract.mock.responses import telesign_error, vts_error
+from telecontract.mock.responses import error_in_shape_of, telesign_error, vts_error
 from telecontract.mock.state import MockState
 from telecontract.spec import Spec, load_spec
 
@@ -98,7 +99,13 @@ def create_app(config: MockConfig, spec: Spec | None = None) -> Starlette:
             task.cancel()
         await callbacks.close(state)
 
-    middleware = [Middleware(QuirksMiddleware, quirks=config.quirks)] if config.quirks else []
+    body_limit = Middleware(
+        BodyLimit,
+        max_bytes=config.max_body_bytes,
+        deadline=config.body_deadline,
+        refuse=lambda scope, status, message: error_in_shape_of(scope["path"], status, message),
+    )
+    middleware = [body_limit] + ([Middleware(QuirksMiddleware, quirks=config.quirks)] if config.quirks else [])
     app = Starlette(
         routes=_routes(), exception_handlers={Exception: _unexpected}, lifespan=lifespan, middleware=middleware
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from telecontract.contract.options import VALIDITY_UNITS
 from telecontract.credentials import Credentials
+from telecontract.limits import BODY_DEADLINE_SECONDS, MAX_BODY_BYTES
 
 
 def _range(prefix: str, count: int) -> tuple[str, ...]:
@@ -49,6 +50,9 @@ class MockConfig:
     # Numbers refused with 2706 (provider blocklist) and 2707 (customer blocklist).
     provider_blocklist: frozenset[str] = frozenset({"15550000666"})
     customer_blocklist: frozenset[str] = frozenset({"15550000777"})
+    # Request bodies: larger ones get 413, slower ones 408 (telecontract.limits).
+    max_body_bytes: int = MAX_BODY_BYTES
+    body_deadline: float = BODY_DEADLINE_SECONDS
 
     def has(self, defect: str) -> bool:
         return defect in self.defects

@@ -10,6 +10,8 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from telecontract.mock.codes import INVALID_PARAMETER
+
 
 class JSON(Response):
     """JSON via orjson: the mock's hot path serialises every response."""
@@ -42,6 +44,15 @@ def telesign_error(
         "errors": [{"code": code, "description": description}],
     }
     return JSON(body, status_code=http_status)
+
+
+def error_in_shape_of(path: str, http_status: int, message: str) -> Response:
+    """An error in the shape of the provider that serves `path` (for answers given before routing)."""
+    if path.startswith("/v1/Account/"):
+        return vts_error(http_status, message)
+    if path.startswith("/v2/voice"):
+        return voice_rpc_error(http_status, "invalid_request", message)
+    return telesign_error(http_status, INVALID_PARAMETER, message)
 
 
 def vts_error(http_status: int, error: str | dict[str, str]) -> Response:

@@ -18,12 +18,14 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from telecontract import auth
 from telecontract.credentials import Credentials
+from telecontract.limits import MAX_BODY_BYTES, BodyLimit
 from telecontract.redaction import redact_headers
 from telecontract.sink.store import DeliveryStore, read_deliveries
 from telecontract.spec import Spec, load_spec
@@ -53,6 +55,7 @@ class SinkConfig:
     database: Path
     # Answer 503 to the first N attempts of each delivery, so the sender has to retry.
     fail_first: int = 0
+    max_body_bytes: int = MAX_BODY_BYTES
     voice_script: VoiceScript = play_then_hang_up
     attempts: Counter[str] = field(default_factory=Counter)
 
@@ -145,6 +148,8 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
         Route("/_sink/deliveries/{reference}", deliveries_about, methods=["GET"]),
         Route("/{webhook}", receive, methods=["POST"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(
+        routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimit, max_bytes=config.max_body_bytes)]
+    )
     app.state.store = store
     return app
