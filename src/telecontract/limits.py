@@ -51,24 +51,39 @@ class BodyLimit:
             return
         chunks: list[bytes] = []
         size = 0
+        # One timer for the whole read, so a trickle cannot reset it. A bare timer handle rather
+        # than asyncio.timeout(): this runs on every request of the mock's hot path.
+        task = asyncio.current_task()
+        expired = False
+
+        def expire() -> None:
+            nonlocal expired
+            expired = True
+            if task is not None:
+                task.cancel()
+
+        timer = asyncio.get_running_loop().call_later(self.deadline, expire)
         try:
-            # One timeout around the whole read (cheaper than one per chunk): a trickle cannot reset it.
-            async with asyncio.timeout(self.deadline):
-                while True:
-                    message = await receive()
-                    if message["type"] == "http.disconnect":
-                        return  # the client left; nothing to answer
-                    chunk = message.get("body", b"")
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        break
-                    chunks.append(chunk)
-                    if not message.get("more_body", False):
-                        break
-        except TimeoutError:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return  # the client left; nothing to answer
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_bytes:
+                    break
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+        except asyncio.CancelledError:
+            if not expired or task is None:
+                raise
+            task.uncancel()
             message = f"the request body did not arrive within {self.deadline:g} s"
             await self._refuse(scope, receive, send, 408, message)
             return
+        finally:
+            timer.cancel()
         if size > self.max_bytes:
             await self._refuse(scope, receive, send, 413, self._too_large())
             return

@@ -42,12 +42,30 @@ def country_of(digits: str) -> Country:
     number = parse(digits)
     regions = phonenumbers.region_codes_for_country_code(number.country_code)
     # One region per calling code is the common case, and needs no pattern matching.
-    region = regions[0] if len(regions) == 1 else phonenumbers.region_code_for_number(number)
+    region = regions[0] if len(regions) == 1 else _shared_code_region(number)
     if not region or region == "ZZ":
         region = phonenumbers.region_code_for_country_code(number.country_code)
     if not region or region in ("ZZ", "001"):  # 001: non-geographic codes (+800, +883, ...)
         raise InvalidNumber(f"no country has calling code {number.country_code}")
     return _country(str(number.country_code), region)
+
+
+def _shared_code_region(number: phonenumbers.PhoneNumber) -> str | None:
+    national = str(number.national_number)
+    if number.country_code == 1 and len(national) == 10:
+        prefix = national[:7]
+        if prefix not in _NANP_PREFIXES:
+            if len(_NANP_PREFIXES) >= 100_000:
+                _NANP_PREFIXES.clear()  # bounded; refilled from what traffic brings
+            _NANP_PREFIXES[prefix] = phonenumbers.region_code_for_number(number)
+        return _NANP_PREFIXES[prefix]
+    return phonenumbers.region_code_for_number(number)
+
+
+# A NANP (+1) number's region is fixed by its area code and exchange (phonenumbers' patterns
+# look at most 7 digits deep): one pattern match answers for every number sharing the prefix,
+# valid or not. Matching is the costliest step of creating a masked session otherwise.
+_NANP_PREFIXES: dict[str, str | None] = {}
 
 
 @functools.cache

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
+import time
 from typing import Any
 
 from starlette.requests import Request
@@ -13,7 +12,8 @@ from telecontract import phone
 from telecontract.mock import codes
 from telecontract.mock.pools import Lease, NumberPool
 from telecontract.mock.requests import media_type, parse_json, telesign_refusal, validation_error
-from telecontract.mock.responses import JSON, telesign_error, telesign_status
+from telecontract.mock.responses import JSON, telesign_error, utc_text
+from telecontract.mock.responses import reference_id as new_reference_id
 from telecontract.mock.state import MaskedSession, MockState
 
 OPERATION_IDS = {"sms": "createSmsMaskedSession", "sms_voice": "createSmsVoiceMaskedSession"}
@@ -79,17 +79,17 @@ def _open_session(
         masked = [
             n for n in pools[countries[0].iso2 if countries[0].iso2 in pools else "US"].numbers[:3] if n not in parties
         ][:2]
-    reference_id = uuid.uuid4().hex.upper()
+    reference_id = new_reference_id()
     state.note_created(now)
     state.masked_sessions[reference_id] = MaskedSession(reference_id, resource, parties, (masked[0], masked[1]), lease)
-    created = datetime.now(UTC)
+    created = time.time()
     code = codes.SESSION_CREATED_OTHER_COUNTRY if other_country else codes.SESSION_CREATED
     description = (
         "Session created with a masked id from another country" if other_country else "Session successfully created"
     )
-    end_on = created + timedelta(seconds=lifetime)
+    end_on = created + lifetime
     if state.config.has("session_end_on_wrong"):  # another unit than the account's
-        end_on = created + (timedelta(minutes=validity) if lifetime != 60 * validity else timedelta(seconds=validity))
+        end_on = created + (60 * validity if lifetime != 60 * validity else validity)
     body: dict[str, Any] = {
         "reference_id": reference_id,
         "external_id": None,
@@ -99,10 +99,10 @@ def _open_session(
             "phone_number_1": _party(parties[0], countries[0], masked[0]),
             "phone_number_2": _party(parties[1], countries[1], masked[1]),
             "resource": resource,
-            "session_end_on": end_on.strftime("%Y-%m-%d %H:%M:%S.%f"),
+            "session_end_on": utc_text(end_on, " ", ""),
             "validity": validity,
         },
-        "status": telesign_status(code, description) | {"updated_on": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
+        "status": {"code": code, "description": description, "updated_on": utc_text(created)},
     }
     _apply_defects(state, body)
     if state.config.has("masking_text_content_type"):

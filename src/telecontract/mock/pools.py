@@ -20,6 +20,9 @@ class Lease:
         return not self.released and now < self.expires_at
 
 
+PRUNE_AT = 16  # leases on one number before the expired ones are dropped
+
+
 class NumberPool:
     def __init__(self, numbers: Iterable[str]) -> None:
         self.numbers = tuple(numbers)
@@ -43,6 +46,10 @@ class NumberPool:
         leases = self._leases.get(number)
         if not leases:
             return True
-        live = [lease for lease in leases if lease.active(now)]
-        self._leases[number] = live  # forget what expired: that is what frees the number
-        return not any(lease.parties & parties for lease in live)
+        if len(leases) > PRUNE_AT:
+            # Forget what expired: that is what frees the number (and keeps the scan short).
+            leases[:] = [lease for lease in leases if lease.active(now)]
+        for lease in leases:  # noqa: SIM110 - a plain loop: this runs for every number tried, per allocation
+            if not lease.parties.isdisjoint(parties) and lease.active(now):
+                return False
+        return True
