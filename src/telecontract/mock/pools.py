@@ -46,8 +46,9 @@ class NumberPool:
         leases = self._leases.get(number)
         if not leases:
             return True
-        if len(leases) > PRUNE_AT:
-            # Forget what expired: that is what frees the number (and keeps the scan short).
+        if len(leases) > PRUNE_AT and not leases[0].active(now):
+            # Forget what expired (the oldest first): that keeps the scan short. Expired leases
+            # left in the list never block a party, so pruning is only about speed.
             leases[:] = [lease for lease in leases if lease.active(now)]
         for lease in leases:  # noqa: SIM110 - a plain loop: this runs for every number tried, per allocation
             if not lease.parties.isdisjoint(parties) and lease.active(now):

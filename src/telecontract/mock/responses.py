@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
+import random
 import time
 import uuid
 from typing import Any
@@ -50,8 +50,11 @@ _SECONDS: dict[tuple[int, str], str] = {}
 
 
 def reference_id() -> str:
-    """A new 32 hex digit reference id (os.urandom is cheaper than uuid4 on the hot path)."""
-    return os.urandom(16).hex().upper()
+    """A new 32 hex digit reference id: 128 random bits, as unique as a uuid4.
+
+    Not for secrets: `random` rather than os.urandom, which costs a system call per request.
+    """
+    return f"{random.getrandbits(128):032X}"
 
 
 def telesign_status(code: int, description: str) -> dict[str, Any]:
