@@ -74,6 +74,7 @@ def main() -> int:
     try:
         wait_until_serving(f"http://127.0.0.1:{port}/_sink/deliveries/x")
         intake = wrk_intake(f"http://127.0.0.1:{port}", credentials, connections=50, duration=args.duration)
+        time.sleep(1)  # wrk's last deliveries are still being committed
         before = tally(database).accepted
         url = f"http://127.0.0.1:{port}/voiceTransactionCallback"
         elapsed, delivered = asyncio.run(deliver_all(url, args.deliveries, credentials))

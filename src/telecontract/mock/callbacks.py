@@ -51,13 +51,17 @@ def client(state: MockState) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(limit=MAX_IN_FLIGHT, limit_per_host=MAX_IN_FLIGHT, use_dns_cache=True)
         timeout = aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT)
         state.http = aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=False)
+        state.delivery_slots = asyncio.Semaphore(MAX_IN_FLIGHT)
     return state.http
 
 
 async def post(state: MockState, url: str, body: bytes, headers: dict[str, str]) -> Answer | None:
     """POST one callback; None when it never got an answer (refused, reset, timed out)."""
+    http = client(state)
     try:
-        async with client(state).post(url, data=body, headers=headers, allow_redirects=False) as response:
+        # Queue here, not in aiohttp's pool: the provider's timeout is for the receiver's answer,
+        # and a delivery waiting for a free connection must not spend it.
+        async with state.delivery_slots, http.post(url, data=body, headers=headers, allow_redirects=False) as response:
             return Answer(response.status, await response.read())
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:  # ValueError: a URL aiohttp cannot use
         logger.info("callback to %s not answered: %s", url, type(exc).__name__)
