@@ -80,7 +80,7 @@ def main() -> int:
         script = session_script()
         results = {}
         for name, url in targets.items():
-            run_wrk(url, script, args.connections, 2)  # warm up (JIT, caches)
+            run_wrk(url, script, args.connections, 5)  # warm up (JIT, caches: riders and drivers recur)
             results[name] = run_wrk(url, script, args.connections, args.duration)
     finally:
         for server in servers:
