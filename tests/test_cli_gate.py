@@ -22,7 +22,8 @@ def run_gate(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_gate_passes_on_the_embedded_mock() -> None:
-    result = run_gate("--seed", "1")
+    # The quick profile: this is about the command; the session's own suite run is the thorough one.
+    result = run_gate("--seed", "1", "--", "--hypothesis-profile=quick")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "PASS" in result.stdout
     assert "POST /v1/anonymous/session/sms_voice" in result.stdout

@@ -18,7 +18,10 @@ GATE = [sys.executable, "-m", "telecontract.cli", "gate", "--seed", "1"]
 
 
 def gate(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GATE, *args], capture_output=True, text=True, timeout=300)
+    # The quick profile: a few generated payloads per kind are enough to meet a broken receiver.
+    return subprocess.run(
+        [*GATE, *args, "--", "--hypothesis-profile=quick"], capture_output=True, text=True, timeout=300
+    )
 
 
 def receiver_answering(answer: Response) -> Starlette:
@@ -49,14 +52,6 @@ def test_a_receiver_that_answers_events_with_html_breaks_the_action_rule() -> No
     assert run.returncode == 1, run.stdout[-3000:]
     assert "error: receiver_answers_with_valid_action" in run.stdout
     assert "text/html" in run.stdout
-
-
-def test_a_receiver_that_accepts_everything_is_told_it_accepts_forgeries() -> None:
-    with serve_in_thread(receiver_answering(Response(status_code=204))) as url:
-        run = gate("--receiver-url", f"maskingTransactionStatus={url}/m", "--strict")
-    assert run.returncode == 1
-    assert "receiver_refuses_forged_callback" in run.stdout
-    assert "error: receiver_acknowledges_callback" not in run.stdout
 
 
 def test_an_unreachable_receiver_is_a_usage_error_in_one_line() -> None:
