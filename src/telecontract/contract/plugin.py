@@ -339,16 +339,21 @@ def client(target: Target, wire: Wire) -> Iterator[httpx.Client]:
 
 @pytest.fixture(autouse=True)
 def _skip_what_a_live_target_cannot_do(request: pytest.FixtureRequest) -> None:
-    if marker := request.node.get_closest_marker("operations"):
+    marker = request.node.get_closest_marker("operations")
+    if marker:
         known = {op.operation_id for op in load_spec().operations()}
         if missing := [op for op in marker.args if op not in known]:
             pytest.skip(f"the spec has no {', '.join(missing)}")
-    if not run_options(request.config).live:
-        return
-    if request.node.get_closest_marker("embedded_only"):
+    options = run_options(request.config)
+    if options.live and request.node.get_closest_marker("embedded_only"):
         pytest.skip("needs the embedded mock (defect switch, carrier simulator, or a pool to drain)")
-    if request.node.get_closest_marker("callbacks"):
+    if options.live and request.node.get_closest_marker("callbacks"):
         pytest.skip("needs a target that can reach the local callback sink on 127.0.0.1")
+    if marker:
+        # A test of an operation the run leaves out (--operation, or live-run safety) is left out too.
+        reasons = reasons_for(load_spec(), options)
+        if left := [op for op in marker.args if op in reasons]:
+            pytest.skip(f"{left[0]} is left out of this run: {reasons[left[0]]}")
 
 
 # ---- hooks ---------------------------------------------------------------------------------------
