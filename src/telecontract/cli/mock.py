@@ -104,6 +104,7 @@ def mock(
         voice_event_url=voice_event_url,
         validity_unit=validity_unit,
         max_body_bytes=max_body_bytes,
+        own_process=True,
     )
     app = create_app(config, use_spec(spec_path) if spec_path else None)
     # Bind first, so the printed URL is the real one even with --port 0.

@@ -50,6 +50,9 @@ class MockConfig:
     # Numbers refused with 2706 (provider blocklist) and 2707 (customer blocklist).
     provider_blocklist: frozenset[str] = frozenset({"15550000666"})
     customer_blocklist: frozenset[str] = frozenset({"15550000777"})
+    # The mock is the only thing in its process (`telecontract mock`), so it may tune the process's
+    # garbage collector; never when embedded in someone's test process.
+    own_process: bool = False
     # Request bodies: larger ones get 413, slower ones 408 (telecontract.limits).
     max_body_bytes: int = MAX_BODY_BYTES
     body_deadline: float = BODY_DEADLINE_SECONDS

@@ -82,6 +82,7 @@ def _open_session(
     reference_id = new_reference_id()
     state.note_created(now)
     state.masked_sessions[reference_id] = MaskedSession(reference_id, resource, parties, (masked[0], masked[1]), lease)
+    state.keep(state.masked_sessions, reference_id, lease.expires_at)
     created = time.time()
     code = codes.SESSION_CREATED_OTHER_COUNTRY if other_country else codes.SESSION_CREATED
     description = (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import heapq
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -10,13 +12,27 @@ from typing import Any
 
 import aiohttp
 
-from telecontract.auth import NonceCache
+from telecontract.auth import AuthFailure, NonceCache
 from telecontract.mock.config import MockConfig
 from telecontract.mock.pools import Lease, NumberPool
 from telecontract.spec import Spec
 
 RETENTION_SECONDS = 24 * 3600  # provider time a finished session or call stays readable
-SWEEP_EVERY = 20_000  # creations between sweeps
+FREEZE_EVERY = 2_000  # creations between moving what survived out of the collector's sight
+RECLAIM_EVERY = 200_000  # creations between full collections (reclaims frozen cyclic garbage)
+
+
+def _out_of_the_collectors_sight(*, full: bool) -> None:
+    """Sessions and calls live long and hold no cycles (measured: 0 unreachable objects after
+    20,000 creations): moved to the permanent generation, the collector stops scanning them
+    again and again, which was the mock's p99 under load (a full collection of 1 M objects takes
+    ~70 ms; with them frozen, ~0). Refcounting still frees each one that is dropped. Rarely,
+    everything is unfrozen and collected once, in case some cyclic garbage was frozen with them.
+    """
+    if full:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
 
 
 @dataclass(slots=True)
@@ -83,6 +99,7 @@ class MockState:
         self.spec = spec
         self.telesign_keys = {config.credentials.telesign_customer_id: config.credentials.telesign_api_key}
         self.nonces = NonceCache()
+        self.basic_verdicts: dict[str, AuthFailure | None] = {}  # Authorization: Basic ... -> verdict
         self.sms_pools = {country: NumberPool(numbers) for country, numbers in config.sms_pools.items()}
         self.dual_pools = {country: NumberPool(numbers) for country, numbers in config.dual_pools.items()}
         self.vts_pool = NumberPool(config.vts_numbers)
@@ -97,6 +114,8 @@ class MockState:
         self.dropped_callbacks = 0
         # Every delivery attempt, newest last (bounded: a long load run must stay flat in memory).
         self.sent: deque[SentCallback] = deque(maxlen=10_000)
+        self._forgetting: list[tuple[float, int, str, dict[str, Any]]] = []  # (due, order, key, where)
+        self._order = 0
         self._created = 0
         # Moved on by the carrier simulator's clock (POST /_sim/clock), so expiry is testable fast.
         self.clock_offset = 0.0
@@ -105,20 +124,31 @@ class MockState:
         """The mock's wall clock for session lifetimes: real time, plus what the simulator advanced."""
         return time.time() + self.clock_offset
 
+    def keep(self, collection: dict[str, Any], key: str, ends_at: float) -> None:
+        """Remember `collection[key]` until RETENTION after `ends_at`; forget_old drops it then."""
+        self._order += 1
+        heapq.heappush(self._forgetting, (ends_at + self.scaled(RETENTION_SECONDS), self._order, key, collection))
+
     def forget_old(self, now: float) -> None:
         """Drop sessions and calls that ended more than RETENTION ago, so a long run stays flat in memory.
 
-        Like the provider, the mock then answers 404 for such a reference.
+        Like the provider, the mock then answers 404 for such a reference. A heap ordered by when
+        each is due: nothing due costs one comparison (a sweep over every session was the mock's
+        worst latency spike once tens of thousands were kept).
         """
-        horizon = now - self.scaled(RETENTION_SECONDS)
-        self.masked_sessions = {k: s for k, s in self.masked_sessions.items() if s.lease.expires_at > horizon}
-        self.voice_calls = {k: c for k, c in self.voice_calls.items() if c.completes_at > horizon}
-        self.dial_calls = {k: c for k, c in self.dial_calls.items() if c.live or c.created_at > horizon}
+        while self._forgetting and self._forgetting[0][0] <= now:
+            _, _, key, collection = heapq.heappop(self._forgetting)
+            item = collection.get(key)
+            if isinstance(item, DialCall) and item.live:
+                self.keep(collection, key, now)  # still on the line: look again later
+                continue
+            collection.pop(key, None)
 
     def note_created(self, now: float) -> None:
+        self.forget_old(now)
         self._created += 1
-        if self._created % SWEEP_EVERY == 0:
-            self.forget_old(now)
+        if self.config.own_process and self._created % FREEZE_EVERY == 0:
+            _out_of_the_collectors_sight(full=self._created % RECLAIM_EVERY == 0)
 
     def scaled(self, seconds: float) -> float:
         """A provider-side delay in real seconds."""

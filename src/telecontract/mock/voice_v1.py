@@ -97,6 +97,7 @@ async def send_voice_message(request: Request) -> Response:
         callback_url=form.get("callback_url"),
         external_id=form.get("external_id"),
     )
+    state.keep(state.voice_calls, reference_id, completes_at)
     if call.callback_url:
         callbacks.spawn(state, _call_back_when_done(state, call, call.callback_url))
     return JSON(body, status_code=http_status, headers=ALLOW)

@@ -70,6 +70,8 @@ def _dial(state: MockState, params: dict[str, Any]) -> Response:
         max_call_duration=params.get("max_call_duration", 14400),
         created_at=time.time(),
     )
+    state.note_created(call.created_at)
+    state.keep(state.dial_calls, reference_id, call.created_at)
     callbacks.spawn(state, call_flow.run(state, call))
     return JSON({"reference_id": reference_id, "status": "dial_accepted"}, status_code=202)
 
