@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 import sys
 
@@ -27,6 +28,17 @@ def test_gate_passes_on_the_embedded_mock() -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "PASS" in result.stdout
     assert "POST /v1/anonymous/session/sms_voice" in result.stdout
+    assert "seed 1; repeat this run with: telecontract gate --seed 1" in result.stdout
+
+
+def test_a_run_without_a_seed_prints_the_one_it_used() -> None:
+    result = run_gate("--operation", "createSmsMaskedSession", "--", "--hypothesis-profile=quick")
+    assert result.returncode == 0, result.stdout[-3000:]
+    seed = re.search(
+        r"seed (\d+); repeat this run with: telecontract gate --seed (\d+) --operation createSmsMaskedSession",
+        result.stdout,
+    )
+    assert seed and seed.group(1) == seed.group(2), result.stdout[-1000:]
 
 
 @pytest.mark.embedded_only

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -192,6 +193,9 @@ def gate(
     if spec_path is not None:
         use_spec(spec_path)  # a bad file is a usage error here, before anything runs
     receivers = _receivers(receiver_urls, live=any((target_url, telesign_url, telesign_voice_url, vts_url)))
+    if seed is None and not (self_test or dry_run):
+        # Every run has a seed, printed with the command that repeats it.
+        seed = random.SystemRandom().randrange(1, 2**31)
     options = RunOptions(
         target_url=target_url,
         telesign_url=telesign_url,
@@ -202,6 +206,8 @@ def gate(
         strict=strict,
         validity_unit=validity_unit,
         numbers=read_numbers(numbers) if numbers else None,
+        numbers_file=numbers,
+        deep=deep,
         allow_calls=allow_calls,
         operations=operations,
         spec=spec_path.resolve() if spec_path else None,
@@ -238,6 +244,7 @@ def gate(
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
     where = ", ".join(sorted(set(receivers.values()))) if receivers else target_url or telesign_url or "embedded mock"
     _report(collect.summary, verdict, where, receiver=bool(receivers))
+    _console().print(f"seed {seed}; repeat this run with: {options.command()}", soft_wrap=True, highlight=False)
     raise SystemExit(verdict.exit_code)
 
 

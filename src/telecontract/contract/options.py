@@ -6,6 +6,7 @@ The gate, the pytest options and the fixtures all read a `RunOptions`; live-targ
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,38 @@ class RunOptions:
     # The receiver gate: (webhook kind, URL) pairs, and how long the provider waits for an answer.
     receiver_urls: tuple[tuple[str, str], ...] = ()
     receiver_timeout: float = PROVIDER_TIMEOUT
+    numbers_file: Path | None = None  # where `numbers` came from, for the command that repeats a run
+    deep: bool = False
+
+    def command(self) -> str:
+        """The `telecontract gate` command that repeats this run (same seed, same targets, same options)."""
+        parts = ["telecontract", "gate"]
+
+        def add(flag: str, value: object) -> None:
+            if value is not None and value != "" and value is not False:
+                parts.extend([flag] if value is True else [flag, shlex.quote(str(value))])
+
+        add("--seed", self.seed)
+        add("--target-url", self.target_url)
+        add("--telesign-url", self.telesign_url)
+        add("--telesign-voice-url", self.telesign_voice_url)
+        add("--vts-url", self.vts_url)
+        for kind, url in self.receiver_urls:
+            add("--receiver-url", f"{kind}={url}")
+        if self.receiver_urls and self.receiver_timeout != PROVIDER_TIMEOUT:
+            add("--receiver-timeout", f"{self.receiver_timeout:g}")
+        add("--numbers", self.numbers_file)
+        add("--allow-calls", self.allow_calls)
+        for text in self.operations:
+            add("--operation", text)
+        if self.validity_unit != DEFAULT_VALIDITY_UNIT:
+            add("--validity-unit", self.validity_unit)
+        add("--rate-limit", self.rate_limit)
+        add("--max-requests", self.max_requests)
+        add("--spec", self.spec)
+        add("--deep", self.deep)
+        add("--strict", self.strict)
+        return " ".join(parts)
 
     @property
     def live(self) -> bool:

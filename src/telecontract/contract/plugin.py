@@ -406,23 +406,8 @@ def write_reports(directory: Path, config: pytest.Config, exitstatus: int) -> No
     summary, recorder = summary_for(config), recorder_for(config)
     verdict = summary.verdict(strict=options.strict, suite_status=exitstatus)
     target = options.target_url or options.telesign_url or "the embedded mock"
-    rerun = "telecontract gate" + (f" --seed {options.seed}" if options.seed is not None else "")
     if options.receiver_urls:
         target = "the receiver at " + ", ".join(sorted({url for _, url in options.receiver_urls}))
-        rerun += "".join(f" --receiver-url {kind}={url}" for kind, url in options.receiver_urls)
-    if options.live:
-        rerun += "".join(
-            f" {flag} {value}"
-            for flag, value in (
-                ("--target-url", options.target_url),
-                ("--telesign-url", options.telesign_url),
-                ("--telesign-voice-url", options.telesign_voice_url),
-                ("--vts-url", options.vts_url),
-            )
-            if value
-        )
-    if options.strict:
-        rerun += " --strict"
-    markdown.write(directory / "summary.md", summary, recorder, verdict=verdict, target=target, rerun=rerun)
+    markdown.write(directory / "summary.md", summary, recorder, verdict=verdict, target=target, rerun=options.command())
     traffic.write_ndjson(directory / "traffic.ndjson", recorder)
     traffic.write_har(directory / "traffic.har", recorder)
