@@ -40,7 +40,7 @@ def _common(command: click.Command) -> click.Command:
     )(command)
 
 
-@click.group()
+@click.group(epilog="Example: telecontract drift spec old/openapi.yaml specs/openapi.yaml --format markdown")
 def drift() -> None:
     """Spec against spec, traffic against spec, the spec's examples against its schemas.
 
@@ -48,7 +48,7 @@ def drift() -> None:
     """
 
 
-@drift.command("spec")
+@drift.command("spec", epilog="Example: telecontract drift spec old/openapi.yaml specs/openapi.yaml --fail-on warning")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @_common
@@ -57,7 +57,7 @@ def spec_command(old: Path, new: Path, fmt: str, fail_on: str) -> None:
     _emit(spec_diff.diff(_load(old), _load(new)), fmt, fail_on, f"spec drift {old} -> {new}")
 
 
-@drift.command("traffic")
+@drift.command("traffic", epilog="Example: telecontract drift traffic reports/gate/traffic.ndjson --format junit")
 @click.argument("recording", type=click.Path(path_type=Path))
 @click.option("--spec", "spec_path", type=click.Path(path_type=Path), default=None, help="Default: the bundled spec.")
 @_common
@@ -71,7 +71,7 @@ def traffic_command(recording: Path, spec_path: Path | None, fmt: str, fail_on: 
     _emit(findings, fmt, fail_on, title)
 
 
-@drift.command("docs")
+@drift.command("docs", epilog="Example: telecontract drift docs --spec edited.yaml")
 @click.option("--spec", "spec_path", type=click.Path(path_type=Path), default=None, help="Default: the bundled spec.")
 @_common
 def docs_command(spec_path: Path | None, fmt: str, fail_on: str) -> None:

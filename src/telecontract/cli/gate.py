@@ -73,8 +73,8 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
 
 
 @click.command(
-    epilog="Examples: telecontract gate --target-url https://staging.example.com --numbers numbers.txt --strict"
-    "\n\n  telecontract gate --receiver-url voiceEvent=http://127.0.0.1:8000/events --strict"
+    epilog="Examples: telecontract gate --target-url https://staging.example.com --numbers numbers.txt "
+    "--strict; telecontract gate --receiver-url voiceEvent=http://127.0.0.1:8000/events --strict"
 )
 @click.option(
     "--target-url",

@@ -36,7 +36,7 @@ def _list_quirks(ctx: click.Context, _param: click.Parameter, value: bool) -> No
     ctx.exit(0)
 
 
-@click.command()
+@click.command(epilog="Example: telecontract mock --port 8080 --time-scale 0.001 --defect masked_id_is_real_number")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free).")
 @click.option(

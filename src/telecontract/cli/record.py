@@ -15,7 +15,9 @@ from telecontract.drift.proxy import create_proxy
 from telecontract.spec import default_spec_path, load_spec
 
 
-@click.command()
+@click.command(
+    epilog="Example: telecontract record --upstream https://rest-ww.telesign.com --port 8070 --out staging.ndjson"
+)
 @click.option("--upstream", required=True, help="The provider (or staging proxy) to forward to.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8070, show_default=True, type=click.IntRange(0, 65535))

@@ -13,7 +13,7 @@ from telecontract.sink import SinkConfig, create_sink
 from telecontract.spec import use_spec
 
 
-@click.command()
+@click.command(epilog="Example: telecontract sink --port 8090 --db deliveries.sqlite3 --fail-first 2")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8090, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
