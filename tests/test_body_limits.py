@@ -124,7 +124,7 @@ def test_a_trickling_client_gets_408_and_others_are_served_meanwhile(mock_url: s
     time.sleep(0.2)
     quick = httpx.get(f"{mock_url}/v1/voice/{'0' * 32}", timeout=5)
     assert quick.status_code == 401  # served (unsigned) while the trickle goes on
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 1.5  # not held up by the trickle (4 s of it)
     slow.join(10)
     assert outcome["status"] == 408
     assert time.monotonic() - started < 3  # cut off at the deadline, not after 4 s of trickle
