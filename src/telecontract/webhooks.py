@@ -6,10 +6,13 @@ receiver gate (`telecontract gate --receiver-url`) and the `callback_storm` load
 
 from __future__ import annotations
 
+import base64
 import copy
+import dataclasses
 import functools
 import json
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -61,6 +64,40 @@ def signature_header_names(kind: str) -> tuple[str, ...]:
     return ("X-VTS-Signature-V3", "X-VTS-Signature-V3-Nonce") if kind == VTS_KIND else ("Authorization",)
 
 
+def badly_signed_headers(kind: str, how: str, *, url: str, body: bytes, credentials: Credentials) -> dict[str, str]:
+    """The headers of a callback whose signature is wrong: `unsigned`, or signed with a `wrong_key`.
+
+    The mock sends these under its signature defects; the receiver gate sends them as forgeries.
+    """
+    if how == "wrong_key":
+        credentials = dataclasses.replace(
+            credentials,
+            telesign_api_key=base64.b64encode(b"not the account's key").decode(),
+            vts_auth_token="not-the-account-token",
+        )
+    headers = signed_headers(kind, url=url, body=body, credentials=credentials)
+    if how == "unsigned":
+        for name in signature_header_names(kind):
+            del headers[name]
+    elif how != "wrong_key":
+        raise ValueError(f"unknown bad signature {how!r}")
+    return headers
+
+
+def signature_ok(kind: str, *, url: str, headers: Mapping[str, str], body: bytes, credentials: Credentials) -> bool:
+    """Does a callback of `kind` carry the account's signature? `headers` must be case-insensitive."""
+    if kind == VTS_KIND:
+        return auth.verify_vts_callback(
+            auth_token=credentials.vts_auth_token,
+            url=url,
+            nonce=headers.get("x-vts-signature-v3-nonce", ""),
+            body=body,
+            signature=headers.get("x-vts-signature-v3", ""),
+        )
+    keys = {credentials.telesign_customer_id: credentials.telesign_api_key}
+    return auth.verify_telesign_callback(authorization=headers.get("authorization", ""), api_keys=keys, body=body)
+
+
 def encode(payload: Any) -> bytes:
     """A payload as the provider would send it: compact UTF-8 JSON.
 
@@ -79,13 +116,18 @@ def examples(spec: Spec, kind: str) -> list[Any]:
     return [copy.deepcopy(example.value) for example in spec.examples() if example.pointer.startswith(prefix)]
 
 
+def new_reference_id() -> str:
+    """A TeleSign-style reference id (32 hex digits) for a call or session that is new."""
+    return uuid.uuid4().hex.upper()
+
+
 def fresh(payload: Any) -> Any:
     """The payload about a new call or session: a new reference id or session uuid, so it is no one's duplicate."""
     if not isinstance(payload, dict):
         return payload
     renewed = dict(payload)
     if "reference_id" in renewed:
-        renewed["reference_id"] = uuid.uuid4().hex.upper()
+        renewed["reference_id"] = new_reference_id()
     if "session_uuid" in renewed:
         renewed["session_uuid"] = str(uuid.uuid4())
     return renewed

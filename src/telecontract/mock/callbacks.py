@@ -7,7 +7,6 @@ Delays are provider time, shrunk by --time-scale.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -71,17 +70,10 @@ async def post(state: MockState, url: str, body: bytes, headers: dict[str, str])
 def headers_for(state: MockState, kind: str, url: str, body: bytes) -> dict[str, str]:
     """The signed headers of a callback of `kind` (a webhook name), unless a defect spoils them."""
     credentials = state.config.credentials
-    if state.config.has("callback_bad_signature"):
-        credentials = dataclasses.replace(
-            credentials,
-            telesign_api_key="d3Jvbmcta2V5",
-            vts_auth_token="wrong-token",  # base64 of "wrong-key"
-        )
-    headers = webhooks.signed_headers(kind, url=url, body=body, credentials=credentials)
-    if state.config.has("callback_unsigned"):
-        for name in webhooks.signature_header_names(kind):
-            del headers[name]
-    return headers
+    for defect, how in (("callback_unsigned", "unsigned"), ("callback_bad_signature", "wrong_key")):
+        if state.config.has(defect):
+            return webhooks.badly_signed_headers(kind, how, url=url, body=body, credentials=credentials)
+    return webhooks.signed_headers(kind, url=url, body=body, credentials=credentials)
 
 
 def encode(payload: dict[str, Any]) -> bytes:

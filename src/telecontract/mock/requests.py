@@ -62,23 +62,6 @@ def media_type(request: Request) -> str:
 async def telesign_auth_failure(request: Request, state: MockState, raw: bytes) -> auth.AuthFailure | None:
     if state.config.has("auth_ignored"):
         return None
-    authorization = request.headers.get("authorization", "")
-    if authorization.startswith("Basic "):
-        # Basic auth depends on the header alone (no date, nonce or body): a client sends the same
-        # value on every request, so its verdict is remembered (bounded).
-        if authorization not in state.basic_verdicts:
-            if len(state.basic_verdicts) > 1_000:
-                state.basic_verdicts.clear()
-            state.basic_verdicts[authorization] = auth.verify_telesign(
-                headers=request.headers,
-                method=request.method,
-                resource=request.scope["path"],
-                body=raw,
-                api_keys=state.telesign_keys,
-                nonces=state.nonces,
-                now=time.time(),
-            )
-        return state.basic_verdicts[authorization]
     return auth.verify_telesign(
         headers=request.headers,
         method=request.method,

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 
-from telecontract.auth import AuthFailure, NonceCache
+from telecontract.auth import NonceCache
 from telecontract.mock.config import MockConfig
 from telecontract.mock.pools import Lease, NumberPool
 from telecontract.spec import Spec
@@ -99,7 +99,6 @@ class MockState:
         self.spec = spec
         self.telesign_keys = {config.credentials.telesign_customer_id: config.credentials.telesign_api_key}
         self.nonces = NonceCache()
-        self.basic_verdicts: dict[str, AuthFailure | None] = {}  # Authorization: Basic ... -> verdict
         self.sms_pools = {country: NumberPool(numbers) for country, numbers in config.sms_pools.items()}
         self.dual_pools = {country: NumberPool(numbers) for country, numbers in config.dual_pools.items()}
         self.vts_pool = NumberPool(config.vts_numbers)

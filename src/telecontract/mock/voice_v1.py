@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-import uuid
 from email.utils import formatdate
 from typing import Any
 
@@ -24,6 +23,7 @@ from telecontract import phone
 from telecontract.mock import callbacks, codes
 from telecontract.mock.requests import media_type, parse_form, telesign_refusal, validation_error
 from telecontract.mock.responses import JSON, telesign_error, telesign_status
+from telecontract.mock.responses import reference_id as new_reference_id
 from telecontract.mock.state import MockState, VoiceCall
 
 FORM = "application/x-www-form-urlencoded"
@@ -70,7 +70,7 @@ async def send_voice_message(request: Request) -> Response:
     if invalid := validation_error(state, "sendVoiceMessage", FORM, form):
         return _bad(state, f"Invalid value for {invalid.field}: {invalid.message}")
     final_code, digit = outcome(form["phone_number"])
-    reference_id = "0" * 32 if state.config.has("reference_id_reused") else uuid.uuid4().hex.upper()
+    reference_id = "0" * 32 if state.config.has("reference_id_reused") else new_reference_id()
     voice = form.get("voice", DEFAULT_VOICE)
     body: dict[str, Any] = {"reference_id": reference_id, "external_id": form.get("external_id"), "voice": voice}
     now = time.time()

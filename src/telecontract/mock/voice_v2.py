@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any
 
 from starlette.requests import Request
@@ -13,6 +12,7 @@ from telecontract import phone
 from telecontract.mock import call_flow, callbacks
 from telecontract.mock.requests import media_type, parse_json, telesign_refusal, validation_error
 from telecontract.mock.responses import JSON, voice_rpc_error
+from telecontract.mock.responses import reference_id as new_reference_id
 from telecontract.mock.state import DialCall, MockState
 
 OPERATION_ID = "controlVoiceCall"
@@ -60,7 +60,7 @@ def _dial(state: MockState, params: dict[str, Any]) -> Response:
             phone.parse(number)
         except phone.InvalidNumber:
             return voice_rpc_error(400, "invalid_phone_number", "Not a possible phone number")
-    reference_id = uuid.uuid4().hex.upper()
+    reference_id = new_reference_id()
     if params["to"] in BLOCKED_NUMBERS:
         return JSON({"reference_id": reference_id, "status": "blocked"}, status_code=200)
     call = state.dial_calls[reference_id] = DialCall(

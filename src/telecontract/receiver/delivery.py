@@ -23,14 +23,11 @@ class Exchange:
     elapsed_ms: float
     started: float
     error: str = ""  # why there was no answer
+    timed_out: bool = False  # no answer within the provider's timeout
 
     @property
     def acknowledged(self) -> bool:
         return self.status is not None and 200 <= self.status < 300
-
-    @property
-    def timed_out(self) -> bool:
-        return self.error.startswith("no answer within")
 
     def outcome(self) -> str:
         """What happened, in a few words, for a finding's message."""
@@ -50,10 +47,6 @@ class Sender:
         # No redirects: a provider posts to the URL it was given.
         self._client = httpx.Client(timeout=timeout, follow_redirects=False)
 
-    def signed(self, kind: str, payload: object) -> Exchange:
-        body = webhooks.encode(payload)
-        return self.send(kind, body, self.headers(kind, body))
-
     def headers(self, kind: str, body: bytes) -> dict[str, str]:
         return webhooks.signed_headers(kind, url=self.urls[kind], body=body, credentials=self.credentials)
 
@@ -64,7 +57,8 @@ class Sender:
         try:
             response = self._client.post(url, content=body, headers=headers)
         except httpx.TimeoutException:
-            return self._unanswered(kind, url, headers, body, started, clock, f"no answer within {self.timeout:g} s")
+            error = f"no answer within {self.timeout:g} s"
+            return self._unanswered(kind, url, headers, body, started, clock, error, timed_out=True)
         except httpx.HTTPError as exc:
             return self._unanswered(kind, url, headers, body, started, clock, f"no answer: {type(exc).__name__}")
         return Exchange(
@@ -81,10 +75,18 @@ class Sender:
 
     @staticmethod
     def _unanswered(
-        kind: str, url: str, headers: dict[str, str], body: bytes, started: float, clock: float, error: str
+        kind: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes,
+        started: float,
+        clock: float,
+        error: str,
+        *,
+        timed_out: bool = False,
     ) -> Exchange:
         elapsed = (time.perf_counter() - clock) * 1000
-        return Exchange(kind, url, headers, body, None, "", b"", elapsed, started, error)
+        return Exchange(kind, url, headers, body, None, "", b"", elapsed, started, error, timed_out)
 
     def close(self) -> None:
         self._client.close()

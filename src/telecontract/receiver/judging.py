@@ -35,7 +35,7 @@ def judge_valid(spec: Spec, exchange: Exchange, payload: Any) -> Problems:
             None if exchange.acknowledged else f"{exchange.kind} callback, signed and valid: {exchange.outcome()}"
         )
     if webhooks.expects_action(exchange.kind, payload) and exchange.acknowledged:
-        problem = action_problem(spec, exchange)
+        problem = action_problem(spec, exchange.content_type, exchange.answer)
         problems[VALID_ACTION] = f"{payload['event']}: {problem}" if problem else None
     return problems
 

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from telecontract import auth
+from telecontract import webhooks
 from telecontract.credentials import Credentials
 from telecontract.limits import MAX_BODY_BYTES, BodyLimit
 from telecontract.redaction import redact_headers
@@ -58,20 +58,6 @@ class SinkConfig:
     max_body_bytes: int = MAX_BODY_BYTES
     voice_script: VoiceScript = play_then_hang_up
     attempts: Counter[str] = field(default_factory=Counter)
-
-
-def _verify_signature(webhook: str, request: Request, body: bytes, config: SinkConfig) -> bool:
-    headers = request.headers
-    if webhook == "vtsSessionCallback":
-        return auth.verify_vts_callback(
-            auth_token=config.credentials.vts_auth_token,
-            url=str(request.url),
-            nonce=headers.get("x-vts-signature-v3-nonce", ""),
-            body=body,
-            signature=headers.get("x-vts-signature-v3", ""),
-        )
-    keys = {config.credentials.telesign_customer_id: config.credentials.telesign_api_key}
-    return auth.verify_telesign_callback(authorization=headers.get("authorization", ""), api_keys=keys, body=body)
 
 
 def _examine(spec: Spec, operation_id: str, body: bytes) -> tuple[Any, list[str], str]:
@@ -111,7 +97,9 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
         except ValueError:
             fail_first = config.fail_first
         answer = 503 if config.attempts[key] <= fail_first else 200
-        signature_ok = _verify_signature(webhook, request, body, config)
+        signature_ok = webhooks.signature_ok(
+            webhook, url=str(request.url), headers=request.headers, body=body, credentials=config.credentials
+        )
         payload, errors, reference = _examine(spec, operation_ids[webhook], body)
         headers = orjson.dumps(redact_headers(request.headers.items())).decode()
         row = (webhook, reference, key, time.time(), answer, signature_ok, orjson.dumps(errors).decode(), headers, body)

@@ -24,7 +24,6 @@ from telecontract.credentials import Credentials
 from telecontract.load import plugin  # noqa: F401 - registers --thresholds
 from telecontract.load.storm import RETRY_DELAYS, Storm
 from telecontract.receiver.answers import action_problem
-from telecontract.receiver.delivery import Exchange
 from telecontract.spec import load_spec
 
 storm = Storm.from_env() or Storm(urls={})
@@ -56,7 +55,7 @@ class Provider(FastHttpUser):
 
     def report_a_call(self) -> None:
         """One Voice v2 call's events, in order, or with call_completed overtaking play_completed."""
-        reference_id = webhooks.fresh({"reference_id": ""})["reference_id"]
+        reference_id = webhooks.new_reference_id()
         events = [dict(e, reference_id=reference_id) for e in EXAMPLES[webhooks.VOICE_EVENT]]
         by_name = {e["event"]: e for e in events}
         order = ["dial_completed", "play_completed", "call_completed"]
@@ -73,17 +72,17 @@ class Provider(FastHttpUser):
     def deliver(self, kind: str, payload: Any) -> None:
         body = webhooks.encode(payload)
         headers = webhooks.signed_headers(kind, url=storm.urls[kind], body=body, credentials=credentials)
-        acknowledged = self.post(kind, payload, body, headers)
+        acknowledged = self.post(kind, kind, payload, body, headers)
         for delay in RETRY_DELAYS:
             if acknowledged:
                 break
             gevent.sleep(delay * storm.time_scale)
-            acknowledged = self.post(f"{kind} (retry)", payload, body, headers)
+            acknowledged = self.post(kind, f"{kind} (retry)", payload, body, headers)
         if acknowledged and random.random() < storm.duplicates:
-            self.post(f"{kind} (duplicate)", payload, body, headers)
+            self.post(kind, f"{kind} (duplicate)", payload, body, headers)
 
-    def post(self, name: str, payload: Any, body: bytes, headers: dict[str, str]) -> bool:
-        kind = name.split(" ", 1)[0]
+    def post(self, kind: str, name: str, payload: Any, body: bytes, headers: dict[str, str]) -> bool:
+        """One attempt, reported under `name` (the kind, or the kind's retries and duplicates apart)."""
         with self.client.post(storm.urls[kind], data=body, headers=headers, name=name, catch_response=True) as response:
             status = response.status_code or 0
             if status == 0:
@@ -96,8 +95,7 @@ class Provider(FastHttpUser):
                 return False
             if webhooks.expects_action(kind, payload):
                 content_type = response.headers.get("content-type", "") if response.headers else ""
-                answer = Exchange(kind, "", {}, body, status, content_type, response.content or b"", 0.0, 0.0)
-                if problem := action_problem(spec, answer):
+                if problem := action_problem(spec, content_type, response.content or b""):
                     response.failure(f"{INVALID_ANSWER}: {payload['event']}: {problem}")
                     return True  # acknowledged all the same: the provider does not redeliver
             response.success()
