@@ -26,6 +26,8 @@ SECRET_HEADERS = frozenset(
 REDACTED = "[REDACTED]"
 # A run of 7 to 15 digits, optionally after a +, not inside a longer alphanumeric token
 # (so 32-hex reference ids and uuids survive).
+# user:password@ in a URL (a proxy's credentials written into --target-url or a config file).
+URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 PHONE_NUMBER = re.compile(r"(?<![0-9A-Za-z])\+?[1-9][0-9]{6,14}(?![0-9A-Za-z])")
 
 
@@ -35,10 +37,11 @@ def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> di
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Phone numbers masked, and every known secret value replaced."""
+    """Phone numbers masked, credentials in URLs and every known secret value replaced."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
+    text = URL_USERINFO.sub(REDACTED + "@", text)
     return PHONE_NUMBER.sub(lambda m: ("+" if m.group().startswith("+") else "") + redact_number(m.group()), text)
 
 

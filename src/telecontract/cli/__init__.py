@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
+from telecontract import config as config_file
+from telecontract.cli.config import config
+from telecontract.cli.configured import default_map
 from telecontract.cli.drift import drift
 from telecontract.cli.gate import gate
 from telecontract.cli.load import load
@@ -17,8 +21,21 @@ from telecontract.errors import TelecontractError
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="telecontract")
-def cli() -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar=config_file.ENV_CONFIG,
+    default=None,
+    help="Config file (default: telecontract.toml, or [tool.telecontract] in pyproject.toml, "
+    "in this folder or above, up to the project root). Flags override it.",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
     """Contract tests, load tests and drift detection for telephony APIs."""
+    found = config_file.load(config_path)
+    ctx.obj = found
+    ctx.default_map = default_map(cli, found)
 
 
 cli.add_command(gate)
@@ -27,6 +44,7 @@ cli.add_command(load)
 cli.add_command(sink)
 cli.add_command(drift)
 cli.add_command(record)
+cli.add_command(config)
 
 
 def main() -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import click
 
 from telecontract import webhooks
+from telecontract.cli.configured import resolved, settings_of
 from telecontract.cli.options import spec_option
+from telecontract.config import ConfigFile
+from telecontract.load.baseline import DEFAULT_MAX_REGRESSION
 from telecontract.load.run import LoadPlan, run
 from telecontract.load.storm import Storm, check_share, parse_weights
 from telecontract.mock.defects import DEFECTS
@@ -16,9 +20,28 @@ from telecontract.spec import load_spec, use_spec
 from telecontract.webhooks import PROVIDER_TIMEOUT
 
 
+def _use_profile(ctx: click.Context, _param: click.Parameter, name: str | None) -> str | None:
+    """Eager: the profile's settings become this run's defaults before any other option is read."""
+    if name is None:
+        return name
+    config: ConfigFile = ctx.find_root().obj or ConfigFile()
+    profile = resolved(ctx.command, config, ("load",), include_profile=name)
+    options = settings_of(ctx.command)
+    values = {options[key].name: setting.value for key, setting in profile.items()}
+    ctx.default_map = {**(ctx.default_map or {}), **values}
+    return name
+
+
 @click.command(
-    epilog="Example: telecontract load --scenario masking_sessions --users 50 --run-time 1m "
-    "--thresholds 'p95<100;fail_ratio<0.01'"
+    epilog="Examples: telecontract load --scenario masking_sessions --users 50 --run-time 1m "
+    "--thresholds 'p95<100;fail_ratio<0.01'; telecontract load --profile release"
+)
+@click.option(
+    "--profile",
+    default=None,
+    is_eager=True,
+    callback=_use_profile,
+    help="A load profile of the config file ([tool.telecontract.load.profiles.NAME]); flags override it.",
 )
 @click.option(
     "--scenario",
@@ -91,6 +114,20 @@ from telecontract.webhooks import PROVIDER_TIMEOUT
     type=click.FloatRange(min=0, min_open=True),
     help="callback_storm: seconds the provider waits for an answer (not documented: our inference).",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="An earlier run's summary.json: exit 1 when this run is worse by more than --max-regression.",
+)
+@click.option(
+    "--max-regression",
+    default=None,
+    metavar="METRIC=N%,...",
+    help=f"With --baseline: how much worse each figure may get (p50, p95, p99, rps; fail_ratio in "
+    f"percentage points). Default: {DEFAULT_MAX_REGRESSION}.",
+)
+@click.option("--seed", type=int, default=None, help="Seed for the users' random choices (printed when not given).")
 @click.option("--report-dir", default="reports/load", show_default=True, type=click.Path(path_type=Path))
 @spec_option("that responses are checked against")
 def load(
@@ -108,8 +145,12 @@ def load(
     out_of_order: float,
     time_scale: float,
     receiver_timeout: float,
+    baseline: Path | None,
+    max_regression: str | None,
+    seed: int | None,
     report_dir: Path,
     spec_path: Path | None,
+    profile: str | None,
 ) -> None:
     """Run a load scenario headless; exit 1 when a threshold is breached.
 
@@ -142,6 +183,9 @@ def load(
         report_dir=report_dir,
         spec=spec_path,
         storm=storm,
+        baseline=baseline,
+        max_regression=max_regression,
+        seed=seed if seed is not None else random.SystemRandom().randrange(1, 2**31),
     )
     report = run(plan)
     for kind, figures in sorted(report.per_kind.items()):
@@ -151,5 +195,12 @@ def load(
         )
     for verdict in report.callback_verdicts:
         click.echo(verdict.line())
-    click.echo(f"reports: {report_dir}/locust.html, {report_dir}/locust_stats.csv, {report_dir}/summary.json")
+    for comparison in report.comparisons:
+        click.echo(comparison.line())
+    click.echo(
+        f"reports: {report_dir}/report.html, {report_dir}/locust.html, {report_dir}/locust_stats.csv, "
+        f"{report_dir}/summary.json"
+    )
+    click.echo(f"{'PASS' if report.passed else 'FAIL'}: load run of {plan.scenario}")
+    click.echo(f"seed {plan.seed}; repeat this run with: {report.command}")
     raise SystemExit(0 if report.passed else 1)

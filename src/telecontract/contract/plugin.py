@@ -34,7 +34,7 @@ from telecontract.contract.failures import RuleViolation
 from telecontract.contract.judge import Judge
 from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions
 from telecontract.contract.recording import recorder_for
-from telecontract.contract.reports import markdown, traffic
+from telecontract.contract.reports import html, markdown, traffic
 from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import summary_for
 from telecontract.contract.target import ENV_TARGET_URL, VTS_PREFIX, Target, open_target
@@ -408,6 +408,10 @@ def write_reports(directory: Path, config: pytest.Config, exitstatus: int) -> No
     target = options.target_url or options.telesign_url or "the embedded mock"
     if options.receiver_urls:
         target = "the receiver at " + ", ".join(sorted({url for _, url in options.receiver_urls}))
-    markdown.write(directory / "summary.md", summary, recorder, verdict=verdict, target=target, rerun=options.command())
+    rerun = options.command()
+    markdown.write(directory / "summary.md", summary, recorder, verdict=verdict, target=target, rerun=rerun)
+    html.write(
+        directory / "report.html", summary, recorder, verdict=verdict, target=target, rerun=rerun, seed=options.seed
+    )
     traffic.write_ndjson(directory / "traffic.ndjson", recorder)
     traffic.write_har(directory / "traffic.har", recorder)

@@ -137,6 +137,23 @@ class Recorder:
     def record_test_finding(self, test_id: str, found: Finding) -> None:
         self.test_findings.append((test_id, found))
 
+    def by_rule(self) -> dict[tuple[str, str, str], list[tuple[Exchange | str, Finding]]]:
+        """(severity, rule, source) -> where each finding was seen: an exchange, or a test's id. Sorted."""
+        grouped: dict[tuple[str, str, str], list[tuple[Exchange | str, Finding]]] = {}
+        for exchange in self.exchanges:
+            for found in exchange.findings:
+                grouped.setdefault((found.severity, found.rule, found.source), []).append((exchange, found))
+        for test_id, found in self.test_findings:
+            grouped.setdefault((found.severity, found.rule, found.source), []).append((test_id, found))
+        return dict(sorted(grouped.items()))
+
+    def latencies(self) -> dict[str, list[float]]:
+        """Operation -> the milliseconds each of its answers took."""
+        found: dict[str, list[float]] = {}
+        for exchange in self.exchanges:
+            found.setdefault(exchange.operation, []).append(exchange.elapsed_ms)
+        return found
+
 
 RECORDER_KEY = pytest.StashKey[Recorder]()
 

@@ -23,7 +23,6 @@ class OperationTally:
     warnings: int = 0
     check_names: set[str] = field(default_factory=set)
     statuses: Counter[int] = field(default_factory=Counter)
-    elapsed_ms: list[float] = field(default_factory=list)
 
 
 @dataclass(slots=True)

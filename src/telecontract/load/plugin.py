@@ -6,15 +6,18 @@ prints one line per threshold with its limit and measured value.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import random
+from pathlib import Path
 from typing import Any
 
 from locust import events
 
 from telecontract.errors import UsageError
 from telecontract.load import thresholds
-from telecontract.load.settings import ENV_THRESHOLDS
+from telecontract.load.settings import ENV_SEED, ENV_THRESHOLDS, ENV_VERDICTS
 
 logger = logging.getLogger("telecontract.load")
 
@@ -28,6 +31,15 @@ def _add_arguments(parser: Any) -> None:
         default="",
         help="Pass/fail thresholds, e.g. 'p95<200;fail_ratio<0.01;rps>50'",
     )
+
+
+@events.init.add_listener
+def _seed(environment: Any, **_: Any) -> None:
+    """The run's seed (`telecontract load --seed`): the same choices of kinds, numbers and duplicates."""
+    seed = os.environ.get(ENV_SEED)
+    if seed:
+        worker = getattr(environment.runner, "worker_index", 0)
+        random.seed(f"{seed}-{worker}")
 
 
 @events.quitting.add_listener
@@ -46,5 +58,7 @@ def _check_thresholds(environment: Any, **_: Any) -> None:
     for verdict in verdicts:
         (logger.info if verdict.passed else logger.error)("%s", verdict.line())
         print(verdict.line(), flush=True)
+    if os.environ.get(ENV_VERDICTS):  # for the report `telecontract load` writes
+        Path(os.environ[ENV_VERDICTS]).write_text(json.dumps([v.to_dict() for v in verdicts]))
     if not all(v.passed for v in verdicts):
         environment.process_exit_code = 1

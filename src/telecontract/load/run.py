@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -21,10 +22,12 @@ from typing import Any
 
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
+from telecontract.load import baseline as baseline_module
+from telecontract.load import report as html_report
 from telecontract.load import scenarios as scenarios_package
 from telecontract.load import thresholds as thresholds_module
 from telecontract.load.ledger import read_placed
-from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SINK_URL, ENV_THRESHOLDS
+from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SEED, ENV_SINK_URL, ENV_THRESHOLDS, ENV_VERDICTS
 from telecontract.load.storm import Storm
 from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
@@ -136,6 +139,39 @@ class LoadPlan:
     report_dir: Path = Path("reports/load")
     spec: Path | None = None
     storm: Storm | None = None  # callback_storm: the receiver's URLs and what to send
+    baseline: Path | None = None  # an earlier run's summary.json to compare with
+    max_regression: str | None = None  # e.g. "p95=10%,rps=10%" (default with a baseline: DEFAULT_MAX_REGRESSION)
+    seed: int | None = None
+
+    def command(self) -> str:
+        """The `telecontract load` command that repeats this run, every setting spelled out."""
+        parts = ["telecontract", "load", "--scenario", self.scenario, "--users", str(self.users)]
+        parts += ["--spawn-rate", f"{self.spawn_rate:g}", "--run-time", self.run_time]
+
+        def add(flag: str, value: object) -> None:
+            if value is not None and value != "":
+                parts.extend([flag, str(value)])
+
+        add("--seed", self.seed)
+        add("--target-url", self.target_url)
+        add("--thresholds", self.thresholds)
+        add("--processes", self.processes)
+        for defect in self.defects:
+            add("--defect", defect)
+        if self.storm is not None:
+            for kind, url in sorted(self.storm.urls.items()):
+                add("--receiver-url", f"{kind}={url}")
+            for kind, weight in sorted(self.storm.weights.items()):
+                add("--kind-weight", f"{kind}={weight:g}")
+            add("--duplicates", f"{self.storm.duplicates:g}")
+            add("--out-of-order", f"{self.storm.out_of_order:g}")
+            add("--time-scale", f"{self.storm.time_scale:g}")
+            add("--receiver-timeout", f"{self.storm.timeout:g}")
+        add("--baseline", self.baseline)
+        add("--max-regression", self.max_regression)
+        add("--report-dir", self.report_dir)
+        add("--spec", self.spec)
+        return " ".join(shlex.quote(part) for part in parts)
 
 
 @dataclass(slots=True)
@@ -151,11 +187,24 @@ class LoadReport:
     callback_verdicts: list[thresholds_module.Verdict] = field(default_factory=list)
     report_dir: Path = Path("reports/load")
     per_kind: dict[str, dict[str, float]] = field(default_factory=dict)  # callback_storm: latency per kind
+    request_verdicts: list[thresholds_module.Verdict] = field(default_factory=list)  # judged inside Locust
+    comparisons: list[baseline_module.Comparison] = field(default_factory=list)
+    baseline: Path | None = None
+    seed: int | None = None
+    command: str = ""
 
     @property
     def passed(self) -> bool:
         """Locust exits 1 when a request threshold breaks (our Locust plugin); callbacks are judged here."""
-        return self.locust_exit_code == 0 and all(v.passed for v in self.callback_verdicts)
+        return (
+            self.locust_exit_code == 0
+            and all(v.passed for v in self.callback_verdicts)
+            and not any(c.regressed for c in self.comparisons)
+        )
+
+    @property
+    def verdicts(self) -> list[thresholds_module.Verdict]:
+        return [*self.request_verdicts, *self.callback_verdicts]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,9 +217,15 @@ class LoadReport:
             "thresholds": self.thresholds,
             "locust_exit_code": self.locust_exit_code,
             "per_kind": self.per_kind,
-            "callback_thresholds": [
-                {"threshold": str(v.threshold), "value": v.value, "passed": v.passed} for v in self.callback_verdicts
-            ],
+            "passed": self.passed,
+            "request_thresholds": [v.to_dict() for v in self.request_verdicts],
+            "callback_thresholds": [v.to_dict() for v in self.callback_verdicts],
+            "baseline": {
+                "file": str(self.baseline) if self.baseline else None,
+                "comparisons": [c.to_dict() for c in self.comparisons],
+            },
+            "seed": self.seed,
+            "command": self.command,
         }
 
 
@@ -180,6 +235,10 @@ def run(plan: LoadPlan) -> LoadReport:
     name = Path(plan.scenario).stem
     wanted = plan.thresholds if plan.thresholds is not None else DEFAULT_THRESHOLDS.get(name, "fail_ratio<0.01")
     parsed = thresholds_module.parse(wanted)  # fail fast on a typo, before any load
+    if plan.max_regression and plan.baseline is None:
+        raise UsageError("--max-regression compares with a baseline.", hint="Add --baseline PATH/summary.json.")
+    earlier = baseline_module.read(plan.baseline) if plan.baseline else None
+    limits = baseline_module.parse_limits(plan.max_regression or baseline_module.DEFAULT_MAX_REGRESSION)
     if plan.target_url and plan.defects:
         raise UsageError("--defect only applies to the embedded mock.")
     if (name == STORM) != (plan.storm is not None):
@@ -198,6 +257,8 @@ def run(plan: LoadPlan) -> LoadReport:
         stale.unlink()
     database = report_dir / "deliveries.sqlite3"
     database.unlink(missing_ok=True)
+    verdicts_file = report_dir / "thresholds.json"
+    verdicts_file.unlink(missing_ok=True)
     target_url = plan.target_url
     with ExitStack() as stack:
         sink_url = ""  # a storm posts to the team's receiver, not ours
@@ -235,7 +296,14 @@ def run(plan: LoadPlan) -> LoadReport:
         ]
         if plan.processes:
             args += ["--processes", str(plan.processes)]
-        env = os.environ | {ENV_SINK_URL: sink_url, ENV_LEDGER_DIR: str(ledger_dir), ENV_THRESHOLDS: wanted}
+        env = os.environ | {
+            ENV_SINK_URL: sink_url,
+            ENV_LEDGER_DIR: str(ledger_dir),
+            ENV_THRESHOLDS: wanted,
+            ENV_VERDICTS: str(verdicts_file),
+        }
+        if plan.seed is not None:
+            env[ENV_SEED] = str(plan.seed)
         if plan.storm is not None:
             env |= plan.storm.to_env()
         if spec_file is not None:
@@ -245,13 +313,14 @@ def run(plan: LoadPlan) -> LoadReport:
     verdicts = thresholds_module.evaluate(
         [t for t in parsed if t.metric in thresholds_module.CALLBACK_METRICS], stats=None, callbacks=callbacks
     )
+    totals = _locust_totals(report_dir / "locust")
     report = LoadReport(
         scenario=plan.scenario,
         target=target_url,
         users=plan.users,
         run_time=plan.run_time,
         thresholds=wanted,
-        locust=_locust_totals(report_dir / "locust"),
+        locust=totals,
         callbacks=callbacks,
         locust_exit_code=locust_exit,
         callback_verdicts=verdicts,
@@ -261,9 +330,23 @@ def run(plan: LoadPlan) -> LoadReport:
             for kind, figures in _per_name(report_dir / "locust").items()
             if plan.storm is not None and kind in plan.storm.urls
         },
+        request_verdicts=_request_verdicts(verdicts_file),
+        comparisons=baseline_module.compare(totals, earlier, limits) if earlier is not None else [],
+        baseline=plan.baseline,
+        seed=plan.seed,
+        command=plan.command(),
     )
     (report_dir / "summary.json").write_text(json.dumps(report.to_dict(), indent=2))
+    html_report.write(report_dir / "report.html", report)
     return report
+
+
+def _request_verdicts(path: Path) -> list[thresholds_module.Verdict]:
+    """The request thresholds as the Locust process judged them (none if it never got that far)."""
+    try:
+        return [thresholds_module.Verdict.from_dict(item) for item in json.loads(path.read_text())]
+    except (OSError, ValueError):
+        return []
 
 
 def _callback_metrics(database: Path, ledger_dir: Path) -> dict[str, float]:

@@ -65,6 +65,15 @@ class Verdict:
         limit = f"{self.threshold.op}{self.threshold.limit:g}"
         return f"threshold {self.threshold} {state}: measured {measured}, limit {limit}"
 
+    def to_dict(self) -> dict[str, object]:
+        return {"threshold": str(self.threshold), "value": self.value, "passed": self.passed}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Verdict:
+        (threshold,) = parse(str(data["threshold"]))
+        value = data.get("value")
+        return cls(threshold, float(value) if isinstance(value, int | float) else None)
+
 
 def parse(text: str) -> list[Threshold]:
     """Thresholds separated by `;` or `,` (or given one per flag)."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
-from telecontract.contract.recording import Exchange, Recorder
+from telecontract.contract.recording import Recorder
 from telecontract.contract.summary import RunSummary
-from telecontract.findings import Finding
 from telecontract.verdict import Verdict
 
 MAX_EXAMPLES_PER_RULE = 3
@@ -23,16 +21,11 @@ def write(path: Path, summary: RunSummary, recorder: Recorder, *, verdict: Verdi
         lines += ["Left out of this run:", ""]
         lines += [f"- `{label}`: {why}" for label, why in sorted(summary.out_of_scope.items())]
         lines.append("")
-    by_rule: dict[tuple[str, str, str], list[tuple[Exchange | str, Finding]]] = defaultdict(list)
-    for exchange in recorder.exchanges:
-        for found in exchange.findings:
-            by_rule[(found.severity, found.rule, found.source)].append((exchange, found))
-    for test_id, found in recorder.test_findings:
-        by_rule[(found.severity, found.rule, found.source)].append((test_id, found))
+    by_rule = recorder.by_rule()
     if by_rule:
         note = "Errors fail the gate; warnings (inferred rules) fail it with `--strict`."
         lines += ["## Findings by rule", "", note, ""]
-    for (severity, rule, source), items in sorted(by_rule.items()):
+    for (severity, rule, source), items in by_rule.items():
         lines += [f"### {severity}: `{rule}` ({len(items)}), source: {source}", "", f"> {items[0][1].citation}", ""]
         for where, found in items[:MAX_EXAMPLES_PER_RULE]:
             if isinstance(where, str):

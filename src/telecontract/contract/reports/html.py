@@ -1,0 +1,100 @@
+"""report.html of a gate run: the verdict, each operation's figures and latency, findings by rule."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from telecontract.contract.recording import Exchange, Recorder
+from telecontract.contract.summary import RunSummary
+from telecontract.findings import Finding
+from telecontract.html import charts
+from telecontract.html.render import render
+from telecontract.verdict import Verdict
+
+MAX_EXAMPLES_PER_RULE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class OperationRow:
+    label: str
+    cases: int
+    checks: int
+    failed_checks: int
+    warnings: int
+    statuses: str
+    p50_ms: float | None
+    p95_ms: float | None
+    histogram: Markup | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleGroup:
+    severity: str
+    rule: str
+    source: str
+    citation: str
+    count: int
+    examples: list[tuple[Exchange | None, str, Finding]]  # (exchange, or None for a test's finding; where; finding)
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile; None without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def write(
+    path: Path, summary: RunSummary, recorder: Recorder, *, verdict: Verdict, target: str, rerun: str, seed: int | None
+) -> None:
+    latencies = recorder.latencies()
+    rows = []
+    for label, tally in sorted(summary.operations.items()):
+        times = latencies.get(label, [])
+        rows.append(
+            OperationRow(
+                label=label,
+                cases=tally.cases,
+                checks=tally.checks,
+                failed_checks=tally.failed_checks,
+                warnings=tally.warnings,
+                statuses=", ".join(f"{status}\u00d7{n}" for status, n in sorted(tally.statuses.items())),
+                p50_ms=percentile(times, 0.5),
+                p95_ms=percentile(times, 0.95),
+                histogram=charts.histogram(times, title=f"{label}: latency") if len(times) > 1 else None,
+            )
+        )
+    groups = [
+        RuleGroup(
+            severity=severity,
+            rule=rule,
+            source=source,
+            citation=items[0][1].citation,
+            count=len(items),
+            examples=[
+                (where if isinstance(where, Exchange) else None, where if isinstance(where, str) else "", found)
+                for where, found in items[:MAX_EXAMPLES_PER_RULE]
+            ],
+        )
+        for (severity, rule, source), items in recorder.by_rule().items()
+    ]
+    every = [t for times in latencies.values() for t in times]
+    page = render(
+        "gate.html.j2",
+        title=f"Contract gate against {target}",
+        verdict=verdict,
+        summary=summary,
+        rows=rows,
+        groups=groups,
+        warnings=sum(f.severity == "warning" for f in summary.findings),
+        errors=sum(f.severity == "error" for f in summary.findings),
+        median_ms=statistics.median(every) if every else None,
+        rerun=rerun,
+        seed=seed,
+    )
+    path.write_text(page, encoding="utf-8")

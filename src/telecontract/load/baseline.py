@@ -1,0 +1,133 @@
+"""A load run against an earlier one: `--baseline summary.json --max-regression p95=10%,rps=10%`.
+
+Latencies and the failure ratio regress when they grow, throughput when it shrinks. Latency and
+throughput limits are relative (10% = a tenth of the baseline's figure); `fail_ratio` is in
+percentage points, since a baseline of zero failures has no relative change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telecontract.errors import UsageError
+
+DEFAULT_MAX_REGRESSION = "p95=10%,rps=10%"
+# metric -> (key in summary.json's "locust" figures, True when bigger is worse)
+METRICS: dict[str, tuple[str, bool]] = {
+    "p50": ("p50_ms", True),
+    "p95": ("p95_ms", True),
+    "p99": ("p99_ms", True),
+    "rps": ("rps", False),
+    "fail_ratio": ("fail_ratio", True),
+}
+UNITS = {"p50": "ms", "p95": "ms", "p99": "ms", "rps": "/s", "fail_ratio": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    metric: str
+    baseline: float
+    current: float
+    limit: float  # the fraction allowed (0.1 = 10%; for fail_ratio, 0.01 = one percentage point)
+
+    @property
+    def bound(self) -> float:
+        """The worst figure still allowed."""
+        if self.metric == "fail_ratio":
+            return self.baseline + self.limit
+        bigger_is_worse = METRICS[self.metric][1]
+        return self.baseline * (1 + self.limit) if bigger_is_worse else self.baseline * (1 - self.limit)
+
+    @property
+    def regressed(self) -> bool:
+        bigger_is_worse = METRICS[self.metric][1]
+        return self.current > self.bound if bigger_is_worse else self.current < self.bound
+
+    @property
+    def change(self) -> str:
+        """The change as people read it: +12.5% (or +0.80 pt for the failure ratio)."""
+        if self.metric == "fail_ratio":
+            return f"{(self.current - self.baseline) * 100:+.2f} pt"
+        if self.baseline == 0:
+            return "n/a"
+        return f"{(self.current / self.baseline - 1) * 100:+.1f}%"
+
+    def line(self) -> str:
+        unit = UNITS[self.metric]
+        allowed = f"{self.limit * 100:g} pt" if self.metric == "fail_ratio" else f"{self.limit * 100:g}%"
+        verdict = "REGRESSED" if self.regressed else "ok"
+        return (
+            f"baseline {self.metric}: {self.baseline:g}{unit} -> {self.current:g}{unit} ({self.change}, "
+            f"allowed {allowed}): {verdict}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "baseline": self.baseline,
+            "current": self.current,
+            "change": self.change,
+            "limit": self.limit,
+            "bound": round(self.bound, 6),
+            "regressed": self.regressed,
+        }
+
+
+def parse_limits(text: str) -> dict[str, float]:
+    """`p95=10%,rps=10%` -> {"p95": 0.1, "rps": 0.1}; anything else is a usage error naming the fix."""
+    limits: dict[str, float] = {}
+    allowed = ", ".join(METRICS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        metric, _, amount = part.partition("=")
+        metric, amount = metric.strip(), amount.strip()
+        if metric not in METRICS:
+            raise UsageError(f"--max-regression: unknown metric {metric!r} in {part!r}.", hint=f"Metrics: {allowed}.")
+        try:
+            value = float(amount.removesuffix("%"))
+        except ValueError:
+            raise UsageError(
+                f"--max-regression: {part!r} needs a percentage.", hint="For example p95=10%,rps=5%."
+            ) from None
+        if value < 0:
+            raise UsageError(f"--max-regression: {part!r} is negative.", hint="Give how much worse is allowed.")
+        limits[metric] = value / 100
+    if not limits:
+        raise UsageError("--max-regression is empty.", hint=f"For example {DEFAULT_MAX_REGRESSION}.")
+    return limits
+
+
+def read(path: Path) -> dict[str, float]:
+    """The figures of an earlier run's summary.json (what `telecontract load` writes)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(
+            f"Baseline not found: {path}", hint="Point --baseline at an earlier run's summary.json."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"Baseline {path} is not readable JSON: {exc}") from None
+    figures = document.get("locust") if isinstance(document, dict) else None
+    if not isinstance(figures, dict) or "requests" not in figures:
+        raise UsageError(
+            f"Baseline {path} has no load figures.", hint="Use the summary.json of a `telecontract load` run."
+        )
+    return figures_of(figures)
+
+
+def figures_of(locust: dict[str, float]) -> dict[str, float]:
+    """Locust's totals with the failure ratio added."""
+    requests = locust.get("requests", 0.0)
+    return {**locust, "fail_ratio": locust.get("failures", 0.0) / requests if requests else 0.0}
+
+
+def compare(current: dict[str, float], baseline: dict[str, float], limits: dict[str, float]) -> list[Comparison]:
+    current = figures_of(current)
+    return [
+        Comparison(
+            metric, float(baseline.get(METRICS[metric][0], 0.0)), float(current.get(METRICS[metric][0], 0.0)), limit
+        )
+        for metric, limit in limits.items()
+    ]

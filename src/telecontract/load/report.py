@@ -1,0 +1,64 @@
+"""report.html of a load run: thresholds, the baseline, plots over time, each request, callbacks.
+
+Everything comes from what the run left in its report folder (Locust's CSV files) and the
+`LoadReport`; nothing is measured here.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from telecontract.html import charts
+from telecontract.html.render import render
+
+if TYPE_CHECKING:
+    from telecontract.load.run import LoadReport
+
+PERCENTILES = ("50%", "95%", "99%")
+
+
+def write(path: Path, report: LoadReport) -> None:
+    history = list(_rows(report.report_dir / "locust_stats_history.csv"))
+    aggregated = [row for row in history if row.get("Name") == "Aggregated"]
+    start = float(aggregated[0]["Timestamp"]) if aggregated else 0.0
+
+    def points(column: str) -> list[tuple[float, float | None]]:
+        return [(float(row["Timestamp"]) - start, _number(row.get(column))) for row in aggregated]
+
+    throughput = charts.over_time(
+        {"requests/s": points("Requests/s"), "failures/s": points("Failures/s")},
+        title="Throughput",
+        y_title="per second",
+    )
+    latency = charts.over_time(
+        {f"p{p.rstrip('%')}": points(p) for p in PERCENTILES}, title="Latency percentiles", y_title="ms"
+    )
+    users = charts.over_time({"users": points("User Count")}, title="Users", y_title="users", width=440)
+    requests = [row for row in _rows(report.report_dir / "locust_stats.csv") if row.get("Name") != "Aggregated"]
+    page = render(
+        "load.html.j2",
+        title=f"Load run: {Path(report.scenario).stem} against {report.target}",
+        report=report,
+        requests=requests,
+        charts=[throughput, latency, users],
+        samples=len(aggregated),
+    )
+    path.write_text(page, encoding="utf-8")
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    if not path.exists():
+        return
+    with path.open(newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _number(text: str | None) -> float | None:
+    """Locust writes N/A before the first answer."""
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
