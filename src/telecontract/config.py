@@ -98,11 +98,8 @@ def load(explicit: Path | None = None) -> ConfigFile:
 
 
 def _shown(path: Path) -> str:
-    """The path as the user would type it from here."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    """The path as the user would type it from here (../../pyproject.toml)."""
+    return os.path.relpath(path)
 
 
 def _parse(path: Path) -> dict[str, Any]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 from rich.console import Console
 from rich.markup import escape
@@ -54,5 +57,7 @@ def _shown(value: object) -> str:
     if value is None:
         return "-"
     if isinstance(value, list | tuple):
-        return ", ".join(redact_text(str(v)) for v in value) or "-"
+        return ", ".join(_shown(v) for v in value) or "-"
+    if isinstance(value, Path) or isinstance(value, str) and value.startswith("/"):
+        return os.path.relpath(value)  # as the user would type it from here
     return redact_text(str(value))

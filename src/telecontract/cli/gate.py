@@ -29,6 +29,7 @@ from telecontract.phone import redact_number
 from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.receiver import suite as receiver_suite
 from telecontract.receiver.targets import check_reachable, parse_receiver_urls
+from telecontract.redaction import redact_text
 from telecontract.spec import load_spec, use_spec
 from telecontract.verdict import Verdict
 from telecontract.webhooks import PROVIDER_TIMEOUT
@@ -243,6 +244,7 @@ def gate(
     exit_code = int(pytest.main(args, plugins=[engine.Preset(options), engine, collect]))
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
     where = ", ".join(sorted(set(receivers.values()))) if receivers else target_url or telesign_url or "embedded mock"
+    where = redact_text(where)
     _report(collect.summary, verdict, where, receiver=bool(receivers))
     _console().print(f"seed {seed}; repeat this run with: {options.command()}", soft_wrap=True, highlight=False)
     raise SystemExit(verdict.exit_code)

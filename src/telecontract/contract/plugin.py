@@ -43,6 +43,7 @@ from telecontract.errors import TelecontractError
 from telecontract.numbers import read_numbers
 from telecontract.provenance import relaxed_document
 from telecontract.receiver.targets import parse_receiver_urls
+from telecontract.redaction import redact_text
 from telecontract.server import serve_in_thread
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.spec import Spec, load_spec, use_spec
@@ -405,7 +406,7 @@ def write_reports(directory: Path, config: pytest.Config, exitstatus: int) -> No
     options = run_options(config)
     summary, recorder = summary_for(config), recorder_for(config)
     verdict = summary.verdict(strict=options.strict, suite_status=exitstatus)
-    target = options.target_url or options.telesign_url or "the embedded mock"
+    target = redact_text(options.target_url or options.telesign_url or "the embedded mock")
     if options.receiver_urls:
         target = "the receiver at " + ", ".join(sorted({url for _, url in options.receiver_urls}))
     rerun = options.command()

@@ -21,7 +21,10 @@ STYLE = Style(
     major_label_font_size=11,
     title_font_size=13,
     legend_font_size=11,
+    opacity="1",  # solid colours: the browser test finds the plots by their pixels
+    opacity_hover="1",
 )
+SERIES_COLOURS = STYLE.colors
 COMMON = {
     "style": STYLE,
     "js": [],  # pygal's tooltips load a script from a CDN: the report must open offline
@@ -60,6 +63,7 @@ def over_time(
         x_title="seconds since start",
         y_title=y_title,
         legend_at_bottom=True,
+        stroke_style={"width": 2},
         **COMMON,
     )
     for label, points in series.items():

@@ -29,6 +29,7 @@ from telecontract.load import thresholds as thresholds_module
 from telecontract.load.ledger import read_placed
 from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SEED, ENV_SINK_URL, ENV_THRESHOLDS, ENV_VERDICTS
 from telecontract.load.storm import Storm
+from telecontract.redaction import redact_text
 from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.sink.store import read_deliveries, tally
@@ -171,7 +172,7 @@ class LoadPlan:
         add("--max-regression", self.max_regression)
         add("--report-dir", self.report_dir)
         add("--spec", self.spec)
-        return " ".join(shlex.quote(part) for part in parts)
+        return redact_text(" ".join(shlex.quote(part) for part in parts))  # no user:password from a URL
 
 
 @dataclass(slots=True)
