@@ -56,9 +56,7 @@ def test_the_browser_check_sees_a_console_error_and_a_missing_plot(tmp_path: Pat
 
 
 def test_the_gate_report_opens_cleanly_with_its_latency_plots(tmp_path: Path) -> None:
-    result = telecontract(
-        tmp_path, "gate", "--seed", "1", "--operation", "/v1/anonymous", "--report-dir", "out", "--", "-p", "no:randomly"
-    )
+    result = telecontract(tmp_path, "gate", "--seed", "1", "--operation", "/v1/anonymous", "--report-dir", "out")
     assert result.returncode == 0, result.stdout[-2000:]
     screenshot = tmp_path / "gate.png"
     assert open_in_browser(tmp_path / "out" / "report.html", screenshot) == []

@@ -58,6 +58,6 @@ def _shown(value: object) -> str:
         return "-"
     if isinstance(value, list | tuple):
         return ", ".join(_shown(v) for v in value) or "-"
-    if isinstance(value, Path) or isinstance(value, str) and value.startswith("/"):
+    if isinstance(value, Path) or (isinstance(value, str) and value.startswith("/")):
         return os.path.relpath(value)  # as the user would type it from here
     return redact_text(str(value))

@@ -63,7 +63,7 @@ def write(
                 checks=tally.checks,
                 failed_checks=tally.failed_checks,
                 warnings=tally.warnings,
-                statuses=", ".join(f"{status}\u00d7{n}" for status, n in sorted(tally.statuses.items())),
+                statuses=", ".join(f"{status} ({n})" for status, n in sorted(tally.statuses.items())),
                 p50_ms=percentile(times, 0.5),
                 p95_ms=percentile(times, 0.95),
                 histogram=charts.histogram(times, title=f"{label}: latency") if len(times) > 1 else None,
