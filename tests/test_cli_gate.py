@@ -29,6 +29,9 @@ def test_gate_passes_on_the_embedded_mock() -> None:
     assert "PASS" in result.stdout
     assert "POST /v1/anonymous/session/sms_voice" in result.stdout
     assert "seed 1; repeat this run with: telecontract gate --seed 1" in result.stdout
+    # Not a terminal: progress as plain lines on stderr, without escape codes.
+    assert re.search(r"progress: generated cases per operation, \d+/\d+ steps, operations \d+/10", result.stderr)
+    assert "\x1b[" not in result.stderr
 
 
 def test_a_run_without_a_seed_prints_the_one_it_used() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -64,6 +65,10 @@ def test_short_run_passes_on_the_faithful_mock(tmp_path: Path, scenario: str) ->
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert summary["locust"]["requests"] > 20 and summary["locust"]["failures"] == 0
     assert (tmp_path / "locust.html").exists() and (tmp_path / "locust_stats.csv").exists()
+    assert (tmp_path / "report.html").exists()
+    # Not a terminal: plain progress lines, no escape codes; the run ends with the command that repeats it.
+    assert "progress: load, " in result.stderr and "\x1b[" not in result.stderr
+    assert re.search(r"seed \d+; repeat this run with: telecontract load --scenario " + scenario, result.stdout)
 
 
 def test_callbacks_are_all_stored_exactly_once(tmp_path: Path) -> None:

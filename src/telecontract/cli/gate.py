@@ -17,6 +17,7 @@ from telecontract.cli.options import spec_option, validity_unit_option
 from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
 from telecontract.contract.options import RunOptions
+from telecontract.contract.progress import GateProgress
 from telecontract.contract.rules import RULES
 from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import RunSummary, summary_for
@@ -26,6 +27,7 @@ from telecontract.errors import UsageError
 from telecontract.mock.defects import DEFECTS
 from telecontract.numbers import read_numbers
 from telecontract.phone import redact_number
+from telecontract.progress import MODES, Mode
 from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.receiver import suite as receiver_suite
 from telecontract.receiver.targets import check_reachable, parse_receiver_urls
@@ -129,6 +131,13 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
 )
 @click.option("--deep", is_flag=True, help="Many more generated cases per operation (slower).")
 @click.option(
+    "--progress",
+    type=click.Choice(MODES),
+    default="auto",
+    show_default=True,
+    help="auto: a live bar on a terminal, plain lines in CI logs; or force bar, lines, off.",
+)
+@click.option(
     "--junit-xml",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -176,6 +185,7 @@ def gate(
     rate_limit: str | None,
     max_requests: int | None,
     deep: bool,
+    progress: Mode,
     junit_xml: Path | None,
     report_dir: Path | None,
     spec_path: Path | None,
@@ -230,6 +240,7 @@ def gate(
     # written next to it (it may live in site-packages).
     chosen = find_suite(suite) if not receivers else Path(receiver_suite.__file__).resolve().parent
     args = [str(chosen), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "timeout=300"]
+    args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]  # our plugins load before pytest starts
     if seed is not None:
         args.append(f"--hypothesis-seed={seed}")
     if deep:
@@ -240,8 +251,10 @@ def gate(
         args.append(f"--junit-xml={junit_xml}")
     args += pytest_args
     collect = _Collect()
+    operations = 0 if receivers else len(load_spec().operations())
+    plugins = [engine.Preset(options), engine, collect, GateProgress(progress, operations)]
     # One options object, handed over as is: no argv or environment round trip.
-    exit_code = int(pytest.main(args, plugins=[engine.Preset(options), engine, collect]))
+    exit_code = int(pytest.main(args, plugins=plugins))
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
     where = ", ".join(sorted(set(receivers.values()))) if receivers else target_url or telesign_url or "embedded mock"
     where = redact_text(where)

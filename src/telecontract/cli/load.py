@@ -15,6 +15,7 @@ from telecontract.load.baseline import DEFAULT_MAX_REGRESSION
 from telecontract.load.run import LoadPlan, run
 from telecontract.load.storm import Storm, check_share, parse_weights
 from telecontract.mock.defects import DEFECTS
+from telecontract.progress import MODES, Mode
 from telecontract.receiver.targets import check_reachable, parse_receiver_urls
 from telecontract.spec import load_spec, use_spec
 from telecontract.webhooks import PROVIDER_TIMEOUT
@@ -128,6 +129,13 @@ def _use_profile(ctx: click.Context, _param: click.Parameter, name: str | None) 
     f"percentage points). Default: {DEFAULT_MAX_REGRESSION}.",
 )
 @click.option("--seed", type=int, default=None, help="Seed for the users' random choices (printed when not given).")
+@click.option(
+    "--progress",
+    type=click.Choice(MODES),
+    default="auto",
+    show_default=True,
+    help="auto: a live bar on a terminal, plain lines in CI logs; or force bar, lines, off.",
+)
 @click.option("--report-dir", default="reports/load", show_default=True, type=click.Path(path_type=Path))
 @spec_option("that responses are checked against")
 def load(
@@ -148,6 +156,7 @@ def load(
     baseline: Path | None,
     max_regression: str | None,
     seed: int | None,
+    progress: Mode,
     report_dir: Path,
     spec_path: Path | None,
     profile: str | None,
@@ -186,6 +195,7 @@ def load(
         baseline=baseline,
         max_regression=max_regression,
         seed=seed if seed is not None else random.SystemRandom().randrange(1, 2**31),
+        progress=progress,
     )
     report = run(plan)
     for kind, figures in sorted(report.per_kind.items()):

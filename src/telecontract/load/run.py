@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from telecontract.load import thresholds as thresholds_module
 from telecontract.load.ledger import read_placed
 from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SEED, ENV_SINK_URL, ENV_THRESHOLDS, ENV_VERDICTS
 from telecontract.load.storm import Storm
+from telecontract.progress import Mode, ProgressDisplay
 from telecontract.redaction import redact_text
 from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
@@ -42,6 +44,7 @@ DEFAULT_THRESHOLDS = {
 STORM = "callback_storm"
 # Callbacks of the run's last calls may still be queued at the target when Locust stops.
 CALLBACK_GRACE_SECONDS = 30.0
+RUN_TIME = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 
 
 SCENARIOS = Path(scenarios_package.__file__).resolve().parent
@@ -143,6 +146,7 @@ class LoadPlan:
     baseline: Path | None = None  # an earlier run's summary.json to compare with
     max_regression: str | None = None  # e.g. "p95=10%,rps=10%" (default with a baseline: DEFAULT_MAX_REGRESSION)
     seed: int | None = None
+    progress: Mode = "auto"
 
     def command(self) -> str:
         """The `telecontract load` command that repeats this run, every setting spelled out."""
@@ -236,6 +240,7 @@ def run(plan: LoadPlan) -> LoadReport:
     name = Path(plan.scenario).stem
     wanted = plan.thresholds if plan.thresholds is not None else DEFAULT_THRESHOLDS.get(name, "fail_ratio<0.01")
     parsed = thresholds_module.parse(wanted)  # fail fast on a typo, before any load
+    seconds = seconds_of(plan.run_time)
     if plan.max_regression and plan.baseline is None:
         raise UsageError("--max-regression compares with a baseline.", hint="Add --baseline PATH/summary.json.")
     earlier = baseline_module.read(plan.baseline) if plan.baseline else None
@@ -309,8 +314,14 @@ def run(plan: LoadPlan) -> LoadReport:
             env |= plan.storm.to_env()
         if spec_file is not None:
             env[ENV_SPEC] = str(spec_file)  # the locustfiles check responses against it
-        locust_exit = subprocess.run(args, env=env).returncode
-        callbacks = _callback_metrics(database, ledger_dir)
+        display = ProgressDisplay(seconds, unit="s", mode=plan.progress)
+        try:
+            locust_exit = _run_locust(args, env, report_dir / "locust_stats_history.csv", display)
+            if plan.storm is None:
+                display.update(seconds, phase="waiting for the last callbacks")
+            callbacks = _callback_metrics(database, ledger_dir)
+        finally:
+            display.close()
     verdicts = thresholds_module.evaluate(
         [t for t in parsed if t.metric in thresholds_module.CALLBACK_METRICS], stats=None, callbacks=callbacks
     )
@@ -340,6 +351,48 @@ def run(plan: LoadPlan) -> LoadReport:
     (report_dir / "summary.json").write_text(json.dumps(report.to_dict(), indent=2))
     html_report.write(report_dir / "report.html", report)
     return report
+
+
+def seconds_of(run_time: str) -> float:
+    """Locust's run time (30s, 5m, 1h30m, or plain seconds) in seconds; anything else is a usage error."""
+    text = run_time.strip().lower()
+    if text.isdigit():
+        return float(text)
+    parts = RUN_TIME.fullmatch(text)
+    if not parts or not text:
+        raise UsageError(f"Cannot read --run-time {run_time!r}.", hint="Use e.g. 30s, 5m, 1h30m.")
+    hours, minutes, secs = (float(p) if p else 0.0 for p in parts.groups())
+    return hours * 3600 + minutes * 60 + secs
+
+
+def _run_locust(args: list[str], env: dict[str, str], history: Path, display: ProgressDisplay) -> int:
+    """Locust headless, with its running figures (from the stats history it writes each second) shown."""
+    process = subprocess.Popen(args, env=env)
+    started = time.monotonic()
+    while process.poll() is None:
+        figures = _latest(history)
+        detail = (
+            f"{figures.get('Total Request Count', '0')} requests, {float(figures.get('Requests/s') or 0):.0f}/s, "
+            f"{figures.get('Total Failure Count', '0')} failed, {figures.get('User Count', '0')} users"
+            if figures
+            else "starting"
+        )
+        display.update(min(time.monotonic() - started, display.total), phase="load", detail=detail)
+        try:
+            process.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            continue
+    return process.returncode
+
+
+def _latest(history: Path) -> dict[str, str]:
+    """The last aggregated row of Locust's stats history so far (empty before the first)."""
+    try:
+        lines = history.read_text().splitlines()
+    except OSError:
+        return {}
+    rows = [row for row in csv.DictReader(lines) if row.get("Name") == "Aggregated"]
+    return rows[-1] if rows else {}
 
 
 def _request_verdicts(path: Path) -> list[thresholds_module.Verdict]:

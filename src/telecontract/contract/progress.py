@@ -1,0 +1,77 @@
+"""A pytest plugin that shows a gate run's progress: operations done, the phase, time and an estimate.
+
+Each test is one step; schemathesis runs every operation of the spec as a subtest of one test, and
+each of those is a step too (and an operation done). The phase is what the test module checks.
+While progress is shown, passed and skipped tests print no letter (the progress says it better, and
+letters would break its lines); failures still show theirs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from telecontract.progress import Mode, ProgressDisplay
+
+# What each module of the suites checks, as the progress line names it.
+PHASES = {
+    "test_operations": "generated cases per operation",
+    "test_stateful": "stateful sequences along links",
+    "test_links": "every link once",
+    "test_bad_input": "malformed bodies",
+    "test_domain_rules": "domain rules",
+    "test_webhooks": "callbacks",
+    "test_receiver": "your receiver",
+}
+PER_OPERATION_TEST = "test_operation_conforms"
+
+
+class GateProgress:
+    def __init__(self, mode: Mode, operations: int) -> None:
+        self.mode = mode
+        self.operations = operations  # how many subtests the per-operation test runs
+        self.display: ProgressDisplay | None = None
+        self.done = 0
+        self.operations_done = 0
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        steps = len(items) + sum(self.operations for item in items if item.originalname == PER_OPERATION_TEST)
+        self.display = ProgressDisplay(steps, unit="steps", mode=self.mode)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        self._show(nodeid)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        subtest = type(report).__name__ == "SubtestReport"
+        if subtest and report.when == "call":
+            self.done += 1
+            self.operations_done += PER_OPERATION_TEST in report.nodeid
+        elif not subtest and report.when == "teardown":
+            self.done += 1
+        self._show(report.nodeid)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config) -> Any:
+        """No letter for a pass or a skip while progress is shown."""
+        if self.display is None or self.display.mode == "off" or config.get_verbosity() > 0:
+            return None
+        subtest = type(report).__name__ == "SubtestReport"
+        if report.passed and report.when == "call":
+            return ("subtests passed" if subtest else "passed"), "", ""
+        if report.skipped and not hasattr(report, "wasxfail"):
+            return ("subtests skipped" if subtest else "skipped"), "", ""
+        return None
+
+    def pytest_sessionfinish(self) -> None:
+        if self.display is not None:
+            self.display.close()
+
+    def _show(self, nodeid: str) -> None:
+        if self.display is None:
+            return
+        module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
+        phase = PHASES.get(module, module.removeprefix("test_").replace("_", " "))
+        detail = f"operations {self.operations_done}/{self.operations}" if self.operations else ""
+        self.display.update(self.done, phase=phase, detail=detail)

@@ -1,0 +1,101 @@
+"""Progress of a long run: a live bar on a terminal, plain periodic lines in CI logs.
+
+The gate (`telecontract.contract.progress`) and load runs (`telecontract.load.run`) report what is
+done, the phase and the run's own figures; this module decides how that looks. On a terminal, a
+rich progress bar with elapsed time and an estimate; elsewhere (CI), one line without escape codes
+when the phase changes and every `every` seconds.
+
+Written to a duplicate of the process's stderr, taken when the display starts: pytest's output
+capture swaps the standard streams while a test runs, and progress must still reach the user.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import IO, Literal
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+Mode = Literal["auto", "bar", "lines", "off"]
+MODES: tuple[Mode, ...] = ("auto", "bar", "lines", "off")
+EVERY_SECONDS = 10.0
+
+
+def clock(seconds: float) -> str:
+    """1:05 or 1:02:03."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class ProgressDisplay:
+    """`update(done, phase, detail)` as work is done; `close()` before the run's own summary."""
+
+    def __init__(self, total: float, *, unit: str, mode: Mode = "auto", every: float = EVERY_SECONDS) -> None:
+        self.total = total
+        self.unit = unit
+        self.every = every
+        self.started = time.monotonic()
+        self._stream: IO[str] | None = None
+        self._bar: Progress | None = None
+        self._task: int | None = None
+        self._last_line = 0.0
+        self._phase = ""
+        if mode == "auto":
+            mode = "bar" if sys.stderr.isatty() and os.environ.get("TERM") != "dumb" else "lines"
+        self.mode = mode
+        if mode == "off":
+            return
+        self._stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1, encoding="utf-8", errors="replace")
+        if mode == "bar":
+            console = Console(file=self._stream, force_terminal=True)
+            self._bar = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn(unit),
+                TextColumn("{task.fields[detail]}"),
+                TimeElapsedColumn(),
+                TextColumn("elapsed"),
+                TimeRemainingColumn(),
+                TextColumn("left"),
+                console=console,
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            self._task = self._bar.add_task("starting", total=total, detail="")
+            self._bar.start()
+
+    def update(self, done: float, *, phase: str, detail: str = "") -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, completed=done, description=phase, detail=detail)
+            return
+        if self._stream is None:
+            return
+        now = time.monotonic()
+        if phase == self._phase and now - self._last_line < self.every:
+            return
+        self._phase, self._last_line = phase, now
+        self._stream.write(self.line(done, phase=phase, detail=detail) + "\n")
+
+    def line(self, done: float, *, phase: str, detail: str = "") -> str:
+        """progress: phase, 12/40 unit, detail, 1:05 elapsed, about 2:10 left."""
+        elapsed = time.monotonic() - self.started
+        parts = [f"progress: {phase}", f"{done:.0f}/{self.total:.0f} {self.unit}"]
+        if detail:
+            parts.append(detail)
+        parts.append(f"{clock(elapsed)} elapsed")
+        if max(1.0, self.total / 50) <= done < self.total:  # too early, and an estimate is noise
+            parts.append(f"about {clock(elapsed / done * (self.total - done))} left")
+        return ", ".join(parts)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
