@@ -80,11 +80,13 @@ def test_commands_work_from_another_folder(installed: Path, tmp_path: Path) -> N
     assert defects.returncode == 0 and "auth_ignored" in defects.stdout, defects.stderr
     docs = telecontract(installed, tmp_path, "drift", "docs")
     assert docs.returncode == 0, docs.stdout + docs.stderr
-    gate = telecontract(
-        installed, tmp_path, "gate", "--operation", "createSmsMaskedSession", "--", "--hypothesis-profile=quick"
-    )
+    # The team's config file, in the folder the command runs from, sends the reports to out/gate.
+    (tmp_path / "telecontract.toml").write_text('report_dir = "out"\n[gate]\noperation = ["createSmsMaskedSession"]\n')
+    gate = telecontract(installed, tmp_path, "gate", "--", "--hypothesis-profile=quick")
     assert gate.returncode == 0, gate.stdout[-3000:] + gate.stderr[-2000:]
     assert "PASS" in gate.stdout
+    assert "left out: POST /v1/voice: not selected (--operation)" in gate.stdout
+    assert (tmp_path / "out" / "gate" / "report.html").is_file()  # templates ship in the wheel
     load = telecontract(
         installed,
         tmp_path,
@@ -101,7 +103,7 @@ def test_commands_work_from_another_folder(installed: Path, tmp_path: Path) -> N
         str(tmp_path / "load"),
     )
     assert load.returncode == 0, load.stdout[-3000:] + load.stderr[-2000:]
-    assert (tmp_path / "load" / "summary.json").is_file()
+    assert (tmp_path / "load" / "summary.json").is_file() and (tmp_path / "load" / "report.html").is_file()
     assert not (tmp_path / ".pytest_cache").exists()
 
 
