@@ -36,12 +36,17 @@ def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> di
     return {name: REDACTED if name.lower() in SECRET_HEADERS else value for name, value in items}
 
 
+def redact_url_credentials(text: str) -> str:
+    """Only user:password@ in URLs: for commands a user copies, whose numbers (seeds) must survive."""
+    return URL_USERINFO.sub(REDACTED + "@", text)
+
+
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Phone numbers masked, credentials in URLs and every known secret value replaced."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
-    text = URL_USERINFO.sub(REDACTED + "@", text)
+    text = redact_url_credentials(text)
     return PHONE_NUMBER.sub(lambda m: ("+" if m.group().startswith("+") else "") + redact_number(m.group()), text)
 
 

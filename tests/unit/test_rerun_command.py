@@ -40,3 +40,10 @@ def test_a_receiver_run_repeats_against_the_same_receivers() -> None:
     assert options.command() == (
         "telecontract gate --seed 1 --receiver-url voiceEvent=http://127.0.0.1:8000/e --receiver-timeout 0.5"
     )
+
+
+def test_the_command_keeps_the_seed_and_hides_credentials_in_urls() -> None:
+    options = RunOptions(seed=1008837334, target_url="https://ci:s3cret@staging.example.com")
+    command = options.command()
+    assert "--seed 1008837334" in command  # ten digits, not a phone number to mask
+    assert "s3cret" not in command and "https://[REDACTED]@staging.example.com" in command

@@ -10,7 +10,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from telecontract.redaction import redact_text
+from telecontract.redaction import redact_url_credentials
 from telecontract.webhooks import PROVIDER_TIMEOUT
 
 LIVE_RATE_LIMIT = "10/s"
@@ -74,7 +74,7 @@ class RunOptions:
         add("--spec", self.spec)
         add("--deep", self.deep)
         add("--strict", self.strict)
-        return redact_text(" ".join(parts))  # a proxy's user:password in a URL stays out of logs
+        return redact_url_credentials(" ".join(parts))  # a proxy's user:password in a URL stays out of logs
 
     @property
     def live(self) -> bool:

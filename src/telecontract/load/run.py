@@ -31,7 +31,7 @@ from telecontract.load.ledger import read_placed
 from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SEED, ENV_SINK_URL, ENV_THRESHOLDS, ENV_VERDICTS
 from telecontract.load.storm import Storm
 from telecontract.progress import Mode, ProgressDisplay
-from telecontract.redaction import redact_text
+from telecontract.redaction import redact_url_credentials
 from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.sink.store import read_deliveries, tally
@@ -176,7 +176,7 @@ class LoadPlan:
         add("--max-regression", self.max_regression)
         add("--report-dir", self.report_dir)
         add("--spec", self.spec)
-        return redact_text(" ".join(shlex.quote(part) for part in parts))  # no user:password from a URL
+        return redact_url_credentials(" ".join(shlex.quote(part) for part in parts))  # no user:password from a URL
 
 
 @dataclass(slots=True)
