@@ -1,21 +1,51 @@
-"""Walking schemas of a spec as flat facts: which properties exist, their types, enums, requiredness."""
+"""Walking schemas of a spec as flat facts: which properties exist, their types, constraints, requiredness.
+
+`allOf` is folded into one schema; each `oneOf` / `anyOf` branch is unfolded under a pointer of its
+own, `/oneOf(dial)/params/to`, named by its discriminator value, the constant that tells the
+branches apart, its `$ref` target, its type, or else its position. Two versions of a spec that name a
+branch the same way are compared branch by branch.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telecontract.spec import Spec
 
+BRANCHING = ("oneOf", "anyOf")
+# The keywords drift compares, with how each limits what a field accepts (see drift/constraints.py).
+CONSTRAINT_KEYWORDS = (
+    "maxLength",
+    "minLength",
+    "maximum",
+    "minimum",
+    "exclusiveMaximum",
+    "exclusiveMinimum",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "multipleOf",
+    "format",
+    "default",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    pointer: str  # JSON pointer inside the payload, e.g. /session_data/validity
+    pointer: str  # JSON pointer inside the payload, e.g. /session_data/validity or /oneOf(dial)/params
     types: frozenset[str]
     format: str | None
     enum: frozenset[str] | None
     required: bool
+    constraints: dict[str, Any] = field(default_factory=dict, compare=False)  # keyword -> value, when set
+    nullable: bool = False
+    branch: str | None = None  # "oneOf" or "anyOf" when this field is one branch of a choice
+
+    @property
+    def property_name(self) -> str:
+        return self.pointer.rsplit("/", 1)[-1]
 
 
 def merged(spec: Spec, schema: Any, depth: int = 0) -> dict[str, Any]:
@@ -56,8 +86,64 @@ def _types(schema: dict[str, Any]) -> frozenset[str]:
     return frozenset()
 
 
-def fields(spec: Spec, schema: Any, pointer: str = "", required: bool = True, depth: int = 0) -> Iterator[Field]:
-    """Every property reachable through `properties` (variants of oneOf/anyOf are not unfolded)."""
+def _nullable(schema: dict[str, Any]) -> bool:
+    """null accepted: `type: [..., "null"]`, OpenAPI 3.0's `nullable: true`, or a `{type: null}` branch."""
+    if "null" in _types(schema) or schema.get("nullable") is True:
+        return True
+    return any(isinstance(b, dict) and b.get("type") == "null" for k in BRANCHING for b in schema.get(k, []))
+
+
+def branch_names(spec: Spec, node: dict[str, Any], keyword: str) -> list[str]:
+    """A stable name for each branch of `node[keyword]`, so two versions can be matched branch by branch."""
+    raw = node.get(keyword, [])
+    branches = [merged(spec, b) for b in raw]
+    by_ref = {}
+    discriminator = node.get("discriminator") if isinstance(node.get("discriminator"), dict) else {}
+    for value, ref in (discriminator.get("mapping") or {}).items():
+        by_ref[ref] = str(value)
+    tag = discriminator.get("propertyName") or _shared_constant(branches)
+    names = []
+    for index, (original, branch) in enumerate(zip(raw, branches, strict=True)):
+        ref = original.get("$ref") if isinstance(original, dict) else None
+        constant = branch.get("properties", {}).get(tag, {}) if tag else {}
+        constant = spec.resolve(constant) if constant else {}
+        if ref in by_ref:
+            name = by_ref[ref]
+        elif "const" in constant:
+            name = str(constant["const"])
+        elif ref:
+            name = ref.rsplit("/", 1)[-1]
+        elif branch.get("title"):
+            name = str(branch["title"])
+        elif _types(branch) and len(_types(branch)) == 1:
+            name = next(iter(_types(branch)))
+        else:
+            name = str(index)
+        names.append(name)
+    # Two branches with one name (two strings of different patterns) fall back to their positions.
+    return [name if names.count(name) == 1 else f"{name}#{i}" for i, name in enumerate(names)]
+
+
+def _shared_constant(branches: list[dict[str, Any]]) -> str | None:
+    """The property every branch fixes to a constant (`method: {const: play}`): the branches' tag."""
+    if not branches:
+        return None
+    candidates = set.intersection(*(set(b.get("properties", {})) for b in branches))
+    for name in sorted(candidates):
+        if all(isinstance(b["properties"][name], dict) and "const" in b["properties"][name] for b in branches):
+            return name
+    return None
+
+
+def fields(
+    spec: Spec,
+    schema: Any,
+    pointer: str = "",
+    required: bool = True,
+    depth: int = 0,
+    branch: str | None = None,
+) -> Iterator[Field]:
+    """Every property reachable through `properties`, `items` and the branches of oneOf / anyOf."""
     node = merged(spec, schema)
     if depth > 12:
         return
@@ -70,9 +156,20 @@ def fields(spec: Spec, schema: Any, pointer: str = "", required: bool = True, de
         node.get("format"),
         frozenset(map(str, enum)) if enum is not None else None,
         required,
+        {k: node[k] for k in CONSTRAINT_KEYWORDS if k in node},
+        _nullable(node),
+        branch,
     )
     required_names = set(node.get("required", []))
     for name, child in node.get("properties", {}).items():
         yield from fields(spec, child, f"{pointer}/{name}", name in required_names, depth + 1)
     if "items" in node:
         yield from fields(spec, node["items"], f"{pointer}/[]", True, depth + 1)
+    for keyword in BRANCHING:
+        raw = node.get(keyword, [])
+        if not raw or all(isinstance(b, dict) and b.get("type") == "null" for b in raw):
+            continue
+        for name, option in zip(branch_names(spec, node, keyword), raw, strict=True):
+            if isinstance(option, dict) and option.get("type") == "null":
+                continue  # a null branch is the field's nullability, compared as such
+            yield from fields(spec, option, f"{pointer}/{keyword}({name})", required, depth + 1, keyword)

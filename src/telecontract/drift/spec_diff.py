@@ -1,19 +1,29 @@
 """Spec against spec: every change between two versions, classified as breaking, risky or safe.
 
-The rules are data: one entry per rule, each a function from (old, new) to findings. Requests
-are what the client sends (operation request bodies and parameters, webhook responses); responses
-are what the client receives (operation responses, webhook request bodies).
+The rules are data: one entry per rule, each a function from (old, new) to findings, with a
+one-line example. Requests are what the client sends (operation request bodies, parameters,
+webhook answers); responses are what the client receives (operation responses and their headers,
+webhook payloads). Fields are compared inside every oneOf / anyOf branch (see `drift.schemas`).
+After the rules, a team's severity levels apply, and a breaking change without a major version
+bump of `info.version` is a finding of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from telecontract.drift.constraints import CONSTRAINTS, Constraint, shown
 from telecontract.drift.findings import ERROR, INFO, WARNING, Finding, Severity, drift_finding
 from telecontract.drift.schemas import Field, fields
+from telecontract.drift.severity import Level, apply_levels
 from telecontract.spec import Operation, Spec
+
+Detect = Callable[[Spec, Spec], Iterator[tuple[str, str, str]]]  # -> (operation, location, sentence)
+SIDES = ("request", "response")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +31,8 @@ class Rule:
     id: str
     severity: Severity
     summary: str
-    detect: Callable[[Spec, Spec], Iterator[tuple[str, str, str]]]  # (operation, location, sentence)
+    detect: Detect
+    example: str = ""  # one line: an edit that triggers it
 
 
 def _operations(spec: Spec) -> dict[str, Operation]:
@@ -56,28 +67,61 @@ def _body_schema(spec: Spec, holder: dict[str, Any]) -> Any | None:
     return media.get("schema") if media else None
 
 
+def _parameters_of(spec: Spec, op: Operation, key: str) -> dict[str, Any]:
+    """Parameter schemas by location label: parameters/query/verbose."""
+    declared = _parameters(spec, op, _path_items(spec, key)).values()
+    return {f"parameters/{p.get('in')}/{p['name']}": p["schema"] for p in declared if "schema" in p}
+
+
 def _payloads(spec: Spec, key: str, op: Operation, side: str) -> dict[str, Any]:
-    """Body schemas by label, of what the client sends (side "request") or receives ("response")."""
+    """Schemas by location label of what the client sends (side "request") or receives ("response")."""
     request_body = _body_schema(spec, op.definition.get("requestBody", {}))
-    requests = {} if request_body is None else {"requestBody": request_body}
-    responses = {
-        f"responses/{status}": schema
-        for status, response in _responses(spec, op).items()
-        if (schema := _body_schema(spec, response)) is not None
-    }
+    requests = {} if request_body is None else {"requestBody/content": request_body}
+    requests |= _parameters_of(spec, op, key)
+    responses: dict[str, Any] = {}
+    for status, response in _responses(spec, op).items():
+        if (schema := _body_schema(spec, response)) is not None:
+            responses[f"responses/{status}/content"] = schema
+        for name, header in (response.get("headers") or {}).items():
+            if "schema" in (header := spec.resolve(header)):
+                responses[f"responses/{status}/headers/{name}"] = header["schema"]
     # For a webhook the provider sends the request and the client answers it.
     client_sends, client_receives = (responses, requests) if key.startswith("WEBHOOK ") else (requests, responses)
     return client_sends if side == "request" else client_receives
 
 
-def _field_pairs(old: Spec, new: Spec, side: str) -> Iterator[tuple[str, str, Field | None, Field | None]]:
+def _field_pairs(
+    old: Spec, new: Spec, side: str, *, branches: bool = False
+) -> tuple[tuple[str, str, Field | None, Field | None], ...]:
+    """Cached: the same pairs feed every field rule (five dozen of them) of one diff."""
+    return _pairs_between(old, new, side, branches)
+
+
+@functools.lru_cache(maxsize=16)
+def _pairs_between(
+    old: Spec, new: Spec, side: str, branches: bool
+) -> tuple[tuple[str, str, Field | None, Field | None], ...]:
+    return tuple(_walk_pairs(old, new, side, branches=branches))
+
+
+def _walk_pairs(
+    old: Spec, new: Spec, side: str, *, branches: bool = False
+) -> Iterator[tuple[str, str, Field | None, Field | None]]:
+    """(operation, location, field before, field after) for every field of either version.
+
+    Fields inside a branch that only one version has are left to the branch rules (one finding for
+    the branch, not one per field in it); `branches=True` yields just those branches.
+    """
     for key, old_op, new_op in _shared(old, new):
         old_payloads, new_payloads = _payloads(old, key, old_op, side), _payloads(new, key, new_op, side)
         for label in sorted(old_payloads.keys() & new_payloads.keys()):
             before = {f.pointer: f for f in fields(old, old_payloads[label])}
             after = {f.pointer: f for f in fields(new, new_payloads[label])}
+            lone = [p for p in before.keys() ^ after.keys() if (before.get(p) or after[p]).branch]
             for pointer in sorted(before.keys() | after.keys()):
-                yield key, _pointer(key, label, "content") + pointer, before.get(pointer), after.get(pointer)
+                inside_lone = any(pointer == b or pointer.startswith(b + "/") for b in lone)
+                if inside_lone == branches and (not branches or pointer in lone):
+                    yield key, _pointer(key, label) + pointer.rstrip("/"), before.get(pointer), after.get(pointer)
 
 
 # ---- the rules -------------------------------------------------------------------------------
@@ -141,7 +185,8 @@ def type_changed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
         for key, where, before, after in _field_pairs(old, new, side):
             if before is None or after is None:
                 continue
-            if before.types and after.types and before.types != after.types:
+            was, now = before.types - {"null"}, after.types - {"null"}  # nullability has rules of its own
+            if was and now and was != now:
                 yield (
                     key,
                     where,
@@ -150,8 +195,57 @@ def type_changed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
                         f"to {'/'.join(sorted(after.types))}"
                     ),
                 )
-            elif before.format != after.format and (before.format or after.format):
-                yield key, where, f"{side} field {after.pointer} changed format from {before.format} to {after.format}"
+
+
+def branch_rule(side: str, change: str) -> Detect:
+    """A oneOf / anyOf branch only one version has: removed or added."""
+
+    def detect(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
+        for key, where, before, after in _field_pairs(old, new, side, branches=True):
+            lone = before or after
+            assert lone is not None
+            if (change == "removed") == (after is None):
+                verb = "no longer offers" if change == "removed" else "now offers"
+                yield key, where, f"{side} {lone.branch} {verb} the branch {lone.pointer}"
+
+    return detect
+
+
+def constraint_rule(constraint: Constraint, side: str, direction: str) -> Detect:
+    """A constraint keyword of a field on one side, changed one way (narrowed or widened)."""
+    goes = constraint.narrowed if direction == "narrowed" else constraint.widened
+
+    def detect(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
+        for key, where, before, after in _field_pairs(old, new, side):
+            if before is None or after is None:
+                continue
+            was, now = before.constraints.get(constraint.keyword), after.constraints.get(constraint.keyword)
+            if was != now and goes(was, now):
+                yield key, where, f"{side} field {after.pointer}: {constraint.keyword} {shown(was)} -> {shown(now)}"
+
+    return detect
+
+
+def nullable_rule(side: str, direction: str) -> Detect:
+    """null accepted (widened) or no longer accepted (narrowed)."""
+
+    def detect(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
+        for key, where, before, after in _field_pairs(old, new, side):
+            if before and after and before.nullable != after.nullable and after.nullable == (direction == "widened"):
+                state = "may now be null" if after.nullable else "may no longer be null"
+                yield key, where, f"{side} field {after.pointer} {state}"
+
+    return detect
+
+
+def default_rule(side: str) -> Detect:
+    def detect(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
+        for key, where, before, after in _field_pairs(old, new, side):
+            if before and after and before.constraints.get("default") != after.constraints.get("default"):
+                was, now = before.constraints.get("default"), after.constraints.get("default")
+                yield key, where, f"{side} field {after.pointer}: default {was!r} -> {now!r}"
+
+    return detect
 
 
 def response_field_removed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
@@ -223,38 +317,201 @@ def server_removed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
         yield "", "#/servers", f"server {url} was removed"
 
 
-RULES: tuple[Rule, ...] = (
-    Rule("operation-removed", ERROR, "an operation or webhook was removed", operation_removed),
-    Rule("operation-added", INFO, "an operation or webhook was added", operation_added),
-    Rule("status-removed", ERROR, "a documented status code was removed", status_removed),
-    Rule("status-added", WARNING, "a new status code may be answered", status_added),
+FIELD_RULES: tuple[Rule, ...] = (
+    Rule("operation-removed", ERROR, "an operation or webhook was removed", operation_removed, "DELETE a path"),
+    Rule("operation-added", INFO, "an operation or webhook was added", operation_added, "a new PUT /v1/voice"),
+    Rule("status-removed", ERROR, "a documented status code was removed", status_removed, "429 no longer documented"),
+    Rule("status-added", WARNING, "a new status code may be answered", status_added, "409 added to a GET"),
     Rule(
         "request-field-required",
         ERROR,
         "a request field was added as required or made required",
         request_field_required,
+        "caller_id added to required of VoiceCallRequest (also inside a oneOf branch)",
     ),
-    Rule("request-field-removed", WARNING, "a request field was removed", request_field_removed),
-    Rule("request-enum-narrowed", ERROR, "an enum value was removed from a request field", request_enum_narrowed),
-    Rule("response-enum-widened", ERROR, "an enum value was added to a response field", response_enum_widened),
-    Rule("type-changed", ERROR, "a field changed type or format", type_changed),
-    Rule("response-field-removed", ERROR, "a response field was removed", response_field_removed),
-    Rule("response-field-optional", ERROR, "a response field became optional", response_field_optional),
-    Rule("security-changed", ERROR, "security requirements or schemes changed", security_changed),
-    Rule("parameter-moved", ERROR, "a parameter moved (query, header, path)", parameter_moved),
+    Rule(
+        "request-field-removed",
+        WARNING,
+        "a request field was removed",
+        request_field_removed,
+        "external_id dropped from VoiceCallRequest",
+    ),
+    Rule(
+        "request-enum-narrowed",
+        ERROR,
+        "an enum value was removed from a request field",
+        request_enum_narrowed,
+        "message_type no longer accepts MKT",
+    ),
+    Rule(
+        "response-enum-widened",
+        ERROR,
+        "an enum value was added to a response field",
+        response_enum_widened,
+        "status may now be dial_queued",
+    ),
+    Rule("type-changed", ERROR, "a field changed type", type_changed, "validity: integer -> string"),
+    Rule(
+        "response-field-removed",
+        ERROR,
+        "a response field was removed",
+        response_field_removed,
+        "external_id dropped from VoiceCallAccepted",
+    ),
+    Rule(
+        "response-field-optional",
+        ERROR,
+        "a response field became optional",
+        response_field_optional,
+        "voice no longer in required of VoiceCallAccepted",
+    ),
+    Rule(
+        "security-changed",
+        ERROR,
+        "security requirements or schemes changed",
+        security_changed,
+        "POST /v1/voice now needs telesignHmac",
+    ),
+    Rule(
+        "parameter-moved",
+        ERROR,
+        "a parameter moved (query, header, path)",
+        parameter_moved,
+        "reference_id moved from path to query",
+    ),
     Rule(
         "parameter-required-added",
         ERROR,
         "a parameter was added as required or made required",
         parameter_required_added,
+        "a required query parameter verbose added",
     ),
-    Rule("server-removed", ERROR, "a server URL was removed", server_removed),
+    Rule("server-removed", ERROR, "a server URL was removed", server_removed, "https://rest-api.telesign.com removed"),
 )
 
+# Narrowing what a client may send, or widening what it may receive, breaks it; the reverse is safe.
+BREAKS = {("request", "narrowed"), ("response", "widened")}
 
-def diff(old: Spec, new: Spec) -> list[Finding]:
-    return [
+
+def _severity(side: str, direction: str) -> Severity:
+    return ERROR if (side, direction) in BREAKS else INFO
+
+
+CONSTRAINT_RULES: tuple[Rule, ...] = tuple(
+    Rule(
+        f"{side}-{constraint.slug}-{direction}",
+        _severity(side, direction),
+        f"{constraint.keyword} of a {side} field {direction}",
+        constraint_rule(constraint, side, direction),
+        f"{side} field {constraint.keyword} "
+        + (
+            f"{shown(constraint.wide)} -> {shown(constraint.narrow)}"
+            if direction == "narrowed"
+            else f"{shown(constraint.narrow)} -> {shown(constraint.wide)}"
+        ),
+    )
+    for constraint in CONSTRAINTS
+    for side in SIDES
+    for direction in ("narrowed", "widened")
+)
+
+SHAPE_RULES: tuple[Rule, ...] = (
+    *(
+        Rule(
+            f"{side}-nullable-{direction}",
+            _severity(side, direction),
+            f"a {side} field {'accepts' if direction == 'widened' else 'no longer accepts'} null",
+            nullable_rule(side, direction),
+            f"{side} field type string -> [string, null]"
+            if direction == "widened"
+            else f"{side} field type [string, null] -> string",
+        )
+        for side in SIDES
+        for direction in ("narrowed", "widened")
+    ),
+    Rule(
+        "request-default-changed",
+        WARNING,
+        "the default of a request field changed: clients that omit it get another behaviour",
+        default_rule("request"),
+        "request field default 'en-US' -> 'en-GB'",
+    ),
+    Rule(
+        "response-default-changed",
+        INFO,
+        "the default of a response field changed",
+        default_rule("response"),
+        "response field default 0 -> 1",
+    ),
+    Rule(
+        "request-branch-removed",
+        ERROR,
+        "a oneOf / anyOf branch of what the client sends was removed",
+        branch_rule("request", "removed"),
+        "VoiceRpcRequest no longer offers speak",
+    ),
+    Rule(
+        "request-branch-added",
+        INFO,
+        "a oneOf / anyOf branch of what the client sends was added",
+        branch_rule("request", "added"),
+        "VoiceRpcRequest now offers transfer",
+    ),
+    Rule(
+        "response-branch-added",
+        ERROR,
+        "a oneOf / anyOf branch of what the client receives was added: a shape it may not handle",
+        branch_rule("response", "added"),
+        "VoiceEvent now offers transfer_completed",
+    ),
+    Rule(
+        "response-branch-removed",
+        INFO,
+        "a oneOf / anyOf branch of what the client receives was removed",
+        branch_rule("response", "removed"),
+        "VoiceEvent no longer offers speak_completed",
+    ),
+)
+
+VERSION_RULE = Rule(
+    "version-not-bumped",
+    ERROR,
+    "a breaking change without a major version bump of info.version",
+    lambda old, new: iter(()),  # judged from the other findings, in `diff`
+    "a request field made required, info.version 1.4.0 -> 1.5.0",
+)
+RULES: tuple[Rule, ...] = (*FIELD_RULES, *CONSTRAINT_RULES, *SHAPE_RULES, VERSION_RULE)
+
+
+def _major(version: Any) -> int | None:
+    match = re.match(r"\s*v?(\d+)", str(version or ""))
+    return int(match.group(1)) if match else None
+
+
+def version_findings(old: Spec, new: Spec, findings: list[Finding]) -> Iterator[Finding]:
+    """Breaking changes must come with a new major version: 1.4.0 -> 2.0.0."""
+    breaking = [f for f in findings if f.severity == ERROR]
+    if not breaking:
+        return
+    was, now = old.document.get("info", {}).get("version"), new.document.get("info", {}).get("version")
+    old_major, new_major = _major(was), _major(now)
+    if old_major is not None and new_major is not None and new_major > old_major:
+        return
+    rules = ", ".join(sorted({f.rule for f in breaking}))
+    yield drift_finding(
+        VERSION_RULE.id,
+        VERSION_RULE.severity,
+        "#/info/version",
+        f"{len(breaking)} breaking change(s) ({rules}) but info.version went {was!r} -> {now!r}, not a new major",
+    )
+
+
+def diff(old: Spec, new: Spec, levels: Mapping[str, Level] | None = None) -> list[Finding]:
+    """Every change from old to new, at the team's severity levels (`levels`: rule id -> level)."""
+    found = [
         drift_finding(rule.id, rule.severity, location, sentence, operation)
         for rule in RULES
         for operation, location, sentence in rule.detect(old, new)
     ]
+    found = apply_levels(found, levels or {})
+    return found + apply_levels(list(version_findings(old, new, found)), levels or {})
