@@ -8,11 +8,14 @@ they can occur in the spec, and each must be reported as breaking.
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from telecontract.drift.constraints import CONSTRAINTS, Constraint
 from telecontract.drift.findings import ERROR, INFO, exit_code
@@ -382,3 +385,32 @@ def test_a_breaking_change_needs_a_major_version_bump() -> None:
         lambda d: d["info"].update(version="1.4.1") or schema(d, "VoiceCallRequest")["required"].remove("message_type")
     )
     assert [f for f in diff(old, safe) if f.rule == "version-not-bumped"] == []
+
+
+def drift(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "telecontract.cli", "drift", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_from_the_command_line_a_levels_file_turns_exit_1_into_exit_0(tmp_path: Path) -> None:
+    old, new, levels = tmp_path / "old.yaml", tmp_path / "new.yaml", tmp_path / "levels.txt"
+    old.write_text(yaml.safe_dump(BASE))
+    changed = edited(lambda d: schema(d, "VoiceCallRequest")["properties"]["external_id"].update(maxLength=64))
+    new.write_text(yaml.safe_dump(changed.document))
+    breaking = drift("spec", str(old), str(new))
+    assert breaking.returncode == 1, breaking.stdout + breaking.stderr
+    assert "request-max-length-narrowed" in breaking.stdout and "version-not-bumped" in breaking.stdout
+    levels.write_text("request-max-length-narrowed warning\n")
+    lowered = drift("spec", str(old), str(new), "--severity-levels", str(levels))
+    assert lowered.returncode == 0, lowered.stdout + lowered.stderr
+    assert "WARNING" in lowered.stdout and "version-not-bumped" not in lowered.stdout
+    levels.write_text("request-max-length-narowed warning\n")
+    typo = drift("spec", str(old), str(new), "--severity-levels", str(levels))
+    assert typo.returncode == 2 and "no drift rule named 'request-max-length-narowed'" in typo.stderr
+
+
+def test_list_rules_prints_every_rule_with_its_severity_and_an_example() -> None:
+    listed = drift("spec", "--list-rules")
+    assert listed.returncode == 0, listed.stderr
+    for rule in RULES:
+        assert rule.id in listed.stdout and rule.example, rule.id

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.table import Table
 
 from telecontract import hygiene
 from telecontract.drift import output, recordings, spec_diff, traffic
 from telecontract.drift.findings import ERROR, WARNING, Finding, drift_finding, exit_code
+from telecontract.drift.severity import Level, apply_levels, read_levels
 from telecontract.errors import SpecError, UsageError
 from telecontract.spec import Spec, default_spec_path, read_document
 
@@ -40,6 +44,50 @@ def _common(command: click.Command) -> click.Command:
     )(command)
 
 
+def _levels() -> Callable[[click.Command], click.Command]:
+    """`--severity-levels FILE` and `--list-rules`, for the commands whose rules have ids."""
+
+    def add(command: click.Command) -> click.Command:
+        command = click.option(
+            "--severity-levels",
+            "levels_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="A file of 'RULE LEVEL' lines (error, warning, info, off) that overrides default severities.",
+        )(command)
+        return click.option(
+            "--list-rules",
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_list_rules,
+            help="List every rule with its default severity and an example, and exit.",
+        )(command)
+
+    return add
+
+
+def _read_levels(path: Path | None, known: list[str]) -> dict[str, Level]:
+    return read_levels(path, known) if path is not None else {}
+
+
+def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    table = Table(title=f"Rules of telecontract drift {ctx.info_name} (change a severity with --severity-levels)")
+    for column in ("rule", "default severity", "what it means", "example"):
+        table.add_column(column, overflow="fold")
+    if ctx.info_name == "spec":
+        for rule in spec_diff.RULES:
+            table.add_row(rule.id, rule.severity, rule.summary, rule.example)
+    else:
+        for rule_id, (severity, summary) in traffic.TRAFFIC_RULES.items():
+            table.add_row(rule_id, severity, summary, "")
+    console = Console()
+    (console if console.is_terminal else Console(width=160)).print(table)
+    ctx.exit(0)
+
+
 @click.group(epilog="Example: telecontract drift spec old/openapi.yaml specs/openapi.yaml --format markdown")
 def drift() -> None:
     """Spec against spec, traffic against spec, the spec's examples against its schemas.
@@ -52,20 +100,30 @@ def drift() -> None:
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @_common
-def spec_command(old: Path, new: Path, fmt: str, fail_on: str) -> None:
-    """Classify every change from OLD to NEW as breaking (error), risky (warning) or safe (info)."""
-    _emit(spec_diff.diff(_load(old), _load(new)), fmt, fail_on, f"spec drift {old} -> {new}")
+@_levels()
+def spec_command(old: Path, new: Path, fmt: str, fail_on: str, levels_file: Path | None) -> None:
+    """Classify every change from OLD to NEW as breaking (error), risky (warning) or safe (info).
+
+    Compares operations, status codes, parameters, headers and every field, inside oneOf / anyOf
+    branches too: constraints both ways, types, enums, nullability, defaults, requiredness. A
+    breaking change needs a new major info.version.
+    """
+    levels = _read_levels(levels_file, [rule.id for rule in spec_diff.RULES])
+    _emit(spec_diff.diff(_load(old), _load(new), levels), fmt, fail_on, f"spec drift {old} -> {new}")
 
 
 @drift.command("traffic", epilog="Example: telecontract drift traffic reports/gate/traffic.ndjson --format junit")
 @click.argument("recording", type=click.Path(path_type=Path))
 @click.option("--spec", "spec_path", type=click.Path(path_type=Path), default=None, help="Default: the bundled spec.")
 @_common
-def traffic_command(recording: Path, spec_path: Path | None, fmt: str, fail_on: str) -> None:
-    """Report what recorded traffic (NDJSON or HAR) does that the spec does not explain."""
+@_levels()
+def traffic_command(recording: Path, spec_path: Path | None, fmt: str, fail_on: str, levels_file: Path | None) -> None:
+    """Report what recorded traffic (NDJSON or HAR) does that the spec does not explain: the
+    provider's answers and the client's requests alike."""
+    levels = _read_levels(levels_file, list(traffic.TRAFFIC_RULES))
     spec = _load(spec_path or default_spec_path())
     recorded = recordings.read(recording)
-    findings = traffic.analyse(spec, recorded.exchanges)
+    findings = apply_levels(traffic.analyse(spec, recorded.exchanges), levels)
     title = f"traffic drift in {recording} ({len(recorded.exchanges)} exchanges"
     title += f", {recorded.skipped} unreadable entries skipped)" if recorded.skipped else ")"
     _emit(findings, fmt, fail_on, title)

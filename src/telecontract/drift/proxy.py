@@ -67,6 +67,8 @@ def create_proxy(
             upstream_response.status_code,
             {k.lower(): v for k, v in response_headers.items()},
             upstream_response.text,
+            {k.lower(): v for k, v in request.headers.items()},
+            body.decode("utf-8", errors="replace"),
         )
         for seen in observe(spec, recorded, router):
             logger.warning(

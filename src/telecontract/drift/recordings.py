@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ class Recorded:
     status: int
     response_headers: dict[str, str]
     response_body: str
+    request_headers: dict[str, str] = field(default_factory=dict)
+    request_body: str = ""
 
 
 @dataclass
@@ -53,6 +55,8 @@ def _from_ndjson_line(entry: Any) -> Recorded | None:
             int(response["status"]),
             _headers(response.get("headers")),
             str(response.get("body") or ""),
+            _headers(request.get("headers")),
+            str(request.get("body") or ""),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -74,9 +78,19 @@ def _from_har_entry(entry: Any) -> Recorded | None:
     headers = _headers(response.get("headers"))
     if "content-type" not in headers and content.get("mimeType"):
         headers["content-type"] = str(content["mimeType"])
+    posted = request.get("postData") if isinstance(request.get("postData"), dict) else {}
+    request_headers = _headers(request.get("headers"))
+    if "content-type" not in request_headers and posted.get("mimeType"):
+        request_headers["content-type"] = str(posted["mimeType"])
     try:
         return Recorded(
-            str(request["method"]).upper(), str(request["url"]), int(response["status"]), headers, str(text)
+            str(request["method"]).upper(),
+            str(request["url"]),
+            int(response["status"]),
+            headers,
+            str(text),
+            request_headers,
+            str(posted.get("text") or ""),
         )
     except (KeyError, TypeError, ValueError):
         return None

@@ -1,4 +1,9 @@
-"""Traffic against spec: what the recorded exchanges do that the spec does not explain."""
+"""Traffic against spec: what the recorded exchanges do that the spec does not explain.
+
+Both directions: what the provider answered (responses) and what the client sent (requests: a
+field the spec does not allow, a missing required field, a wrong type). oneOf / anyOf branches are
+unfolded the way `drift spec` does: a field is documented when the branch the payload picks has it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from telecontract.conformance import response_problems
 from telecontract.drift.findings import ERROR, WARNING, Finding, Severity, drift_finding
 from telecontract.drift.recordings import Recorded
-from telecontract.drift.schemas import merged
+from telecontract.drift.schemas import BRANCHING, branch_names, merged
 from telecontract.redaction import redact_text
 from telecontract.spec import Operation, Spec
 
@@ -23,6 +28,28 @@ KIND_RULES = {
     "Type": "type-mismatch",
     "Enum": "enum-mismatch",
     "Constant": "enum-mismatch",
+}
+
+
+# Every rule of `drift traffic`: id -> (default severity, what it means). Severity levels apply to these.
+TRAFFIC_RULES: dict[str, tuple[Severity, str]] = {
+    "undocumented-path": (ERROR, "a request to a path the spec does not have"),
+    "undocumented-method": (ERROR, "a method the spec does not document for the path"),
+    "undocumented-status": (ERROR, "an answer with a status code the operation does not document"),
+    "undocumented-content-type": (ERROR, "an answer in a media type the status does not document"),
+    "invalid-json": (ERROR, "a JSON answer that does not parse"),
+    "missing-required-field": (ERROR, "an answer without a field the schema requires"),
+    "type-mismatch": (ERROR, "an answer field of another type"),
+    "enum-mismatch": (ERROR, "an answer field with a value outside its enum"),
+    "schema-mismatch": (ERROR, "an answer breaking another schema keyword"),
+    "undocumented-field": (WARNING, "an answer field the schema does not list (providers add fields)"),
+    "request-undocumented-content-type": (ERROR, "a request body in a media type the operation does not take"),
+    "request-invalid-json": (ERROR, "a JSON request body that does not parse"),
+    "request-missing-required-field": (ERROR, "a request without a field the schema requires"),
+    "request-type-mismatch": (ERROR, "a request field of another type"),
+    "request-enum-mismatch": (ERROR, "a request field with a value outside its enum"),
+    "request-schema-mismatch": (ERROR, "a request field breaking another schema keyword"),
+    "request-undocumented-field": (ERROR, "a request field the spec does not allow"),
 }
 
 
@@ -77,6 +104,7 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
             f"{exchange.method} is not documented for {template}",
         )
         return
+    yield from _request_observations(spec, operation, label, template, exchange)
     status = str(exchange.status)
     content_type = exchange.response_headers.get("content-type", "")
     problems = list(response_problems(spec, operation, exchange.status, content_type, exchange.response_body))
@@ -109,7 +137,7 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
         return
     schema = content[media_type]["schema"]
     payload = json.loads(exchange.response_body)
-    for pointer in _undocumented_fields(spec, schema, payload, ""):
+    for pointer, _closed in _undocumented_fields(spec, schema, payload, ""):
         yield Observation(
             "undocumented-field",
             WARNING,
@@ -119,18 +147,94 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
         )
 
 
-def _undocumented_fields(spec: Spec, schema: Any, payload: Any, pointer: str) -> Iterator[str]:
+def _request_observations(
+    spec: Spec, operation: Operation, label: str, template: str, exchange: Recorded
+) -> Iterator[Observation]:
+    """What the client sent that the operation's request body does not allow."""
+    content = spec.resolve(operation.definition.get("requestBody") or {}).get("content") or {}
+    if not content or not exchange.request_body.strip():
+        return
+    where = f"#/paths/{template}/{operation.method.lower()}/requestBody"
+    media_type = exchange.request_headers.get("content-type", "").split(";", 1)[0].strip()
+    if media_type not in content:
+        sent = media_type or "(no content type)"
+        message = f"the client sent {sent}; the operation takes {', '.join(content)}"
+        yield Observation("request-undocumented-content-type", ERROR, label, where, message)
+        return
+    form = media_type == "application/x-www-form-urlencoded"
+    if form:
+        payload: Any = dict(parse_qsl(exchange.request_body, keep_blank_values=True))
+    elif media_type == "application/json":
+        try:
+            payload = json.loads(exchange.request_body)
+        except ValueError:
+            yield Observation("request-invalid-json", ERROR, label, where, "the request body is not valid JSON")
+            return
+    else:
+        return
+    schema = content[media_type]["schema"]
+    for error in spec.request_validator(operation.operation_id, media_type).iter_errors(payload):
+        kind = type(error.kind).__name__.split("_")[-1]
+        if kind == "AdditionalProperties":
+            continue  # reported below, field by field
+        if form and kind != "Required":
+            continue  # form fields are text on the wire: only their presence can be judged
+        if isinstance(error.instance, str) and REDACTED in error.instance:
+            continue  # a redacted phone number cannot match its pattern
+        pointer = "/" + "/".join(map(str, error.instance_path))
+        rule = "request-" + KIND_RULES.get(kind, "schema-mismatch")
+        yield Observation(rule, ERROR, label, f"request {pointer}", error.message)
+    for pointer, closed in _undocumented_fields(spec, schema, payload, ""):
+        # A field the provider does not know is at best ignored (a typo'd name fails silently): an error.
+        message = f"the client sent {pointer}, which the spec does not " + ("allow" if closed else "describe")
+        yield Observation("request-undocumented-field", ERROR, label, f"request {pointer}", message)
+
+
+def _undocumented_fields(spec: Spec, schema: Any, payload: Any, pointer: str) -> Iterator[tuple[str, bool]]:
+    """(pointer, closed) of each payload field the schema does not list; closed: additionalProperties false."""
     node = merged(spec, schema)
-    if isinstance(payload, dict) and "properties" in node:
-        properties = node["properties"]
+    if isinstance(payload, dict):
+        properties, closed = _properties_for(spec, node, payload)
+        if not properties:
+            return
         for key, value in payload.items():
             if key in properties:
                 yield from _undocumented_fields(spec, properties[key], value, f"{pointer}/{key}")
             else:
-                yield f"{pointer}/{key}"
+                yield f"{pointer}/{key}", closed
     elif isinstance(payload, list) and "items" in node:
         for value in payload[:50]:
             yield from _undocumented_fields(spec, node["items"], value, f"{pointer}/[]")
+
+
+def _properties_for(spec: Spec, node: dict[str, Any], payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The properties a payload may have: the node's, and those of the branch it picks (or of any branch)."""
+    properties = dict(node.get("properties", {}))
+    closed = node.get("additionalProperties") is False
+    for keyword in BRANCHING:
+        raw = [b for b in node.get(keyword, []) if not (isinstance(b, dict) and b.get("type") == "null")]
+        if not raw:
+            continue
+        branches = [merged(spec, b) for b in raw]
+        names = branch_names(spec, {**node, keyword: raw}, keyword)
+        tag = (node.get("discriminator") or {}).get("propertyName")
+        picked = [b for b, name in zip(branches, names, strict=True) if tag and str(payload.get(tag)) == name]
+        picked = picked or [b for b in branches if _fits(spec, b, payload)] or branches
+        for branch in picked:
+            for name, child in branch.get("properties", {}).items():
+                properties.setdefault(name, child)
+        closed = closed or all(b.get("additionalProperties") is False for b in picked)
+    return properties, closed
+
+
+def _fits(spec: Spec, branch: dict[str, Any], payload: dict[str, Any]) -> bool:
+    """A branch whose constants (`method: {const: play}`) the payload has."""
+    constants = {
+        name: spec.resolve(child)["const"]
+        for name, child in branch.get("properties", {}).items()
+        if isinstance(spec.resolve(child), dict) and "const" in spec.resolve(child)
+    }
+    return bool(constants) and all(payload.get(name) == value for name, value in constants.items())
 
 
 def analyse(spec: Spec, exchanges: Iterable[Recorded]) -> list[Finding]:

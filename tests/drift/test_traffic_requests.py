@@ -1,0 +1,142 @@
+"""Traffic drift on the client's side: what a recorded request sends that the spec does not allow."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from telecontract.drift import recordings, traffic
+from telecontract.drift.recordings import Recorded
+from telecontract.spec import load_spec
+
+V2 = "https://rest-ww.telesign.com/v2/voice"
+ACCEPTED = json.dumps({"reference_id": "0123456789ABCDEF0123456789ABCDEF", "status": "dial_accepted"})
+ACTION_ACCEPTED = ACCEPTED.replace("dial_accepted", "action_accepted")
+DIAL = {"jsonrpc": "2.0", "method": "dial", "params": {"to": "15555551212", "caller_id_number": "15555550100"}}
+PLAY = {"jsonrpc": "2.0", "method": "play", "params": {"reference_id": "0123456789ABCDEF0123456789ABCDEF"}}
+PLAY["params"]["url"] = "https://example.com/a.wav"
+
+
+def v2(body: dict[str, Any] | str, content_type: str = "application/json") -> Recorded:
+    text = body if isinstance(body, str) else json.dumps(body)
+    answer = ACCEPTED if isinstance(body, str) or body.get("method") == "dial" else ACTION_ACCEPTED
+    return Recorded("POST", V2, 202, {"content-type": "application/json"}, answer, {"content-type": content_type}, text)
+
+
+def findings(*exchanges: Recorded) -> list[tuple[str, str, str]]:
+    return [(f.rule, f.severity, f.location) for f in traffic.analyse(load_spec(), exchanges)]
+
+
+def test_a_conforming_request_of_each_branch_is_quiet() -> None:
+    assert findings(v2(DIAL), v2(PLAY)) == []
+
+
+def test_a_field_the_spec_does_not_allow_is_reported() -> None:
+    assert findings(v2({**DIAL, "priority": "high"})) == [("request-undocumented-field", "error", "request /priority")]
+
+
+def test_fields_are_judged_by_the_branch_the_request_picks() -> None:
+    # `to` belongs to a dial; in a play it is a field the spec does not have.
+    play_with_to = {**PLAY, "params": {**PLAY["params"], "to": "15555551212"}}
+    assert findings(v2(play_with_to)) == [("request-undocumented-field", "error", "request /params/to")]
+    assert findings(v2(DIAL)) == []  # the near miss: the same field where the branch has it
+
+
+def test_missing_fields_types_and_enums_are_reported_by_rule() -> None:
+    no_params = {"jsonrpc": "2.0", "method": "dial"}
+    wrong_type = {**DIAL, "params": {**DIAL["params"], "max_call_duration": "long"}}
+    rules = {rule for rule, _, _ in findings(v2(no_params), v2(wrong_type))}
+    assert "request-missing-required-field" in rules or "request-schema-mismatch" in rules
+    assert "request-type-mismatch" in rules or "request-schema-mismatch" in rules
+
+
+def test_a_body_in_another_media_type_or_broken_json_is_reported() -> None:
+    assert findings(v2("method=dial", "text/plain"))[0][0] == "request-undocumented-content-type"
+    assert findings(v2("{not json"))[0][0] == "request-invalid-json"
+
+
+def test_form_requests_are_judged_by_their_fields() -> None:
+    def voice_v1(body: str) -> Recorded:
+        accepted = json.dumps({"reference_id": "0123456789ABCDEF0123456789ABCDEF"})
+        return Recorded(
+            "POST",
+            "https://rest-api.telesign.com/v1/voice",
+            200,
+            {"content-type": "application/json"},
+            accepted,
+            {"content-type": "application/x-www-form-urlencoded"},
+            body,
+        )
+
+    known = "phone_number=15555551212&message=Hi&message_type=OTP"
+    rules = [(r, loc) for r, _, loc in findings(voice_v1(known + "&mesage_kind=OTP"), voice_v1("message=Hi"))]
+    assert ("request-undocumented-field", "request /mesage_kind") in rules
+    assert ("request-missing-required-field", "request /") in rules
+    assert [r for r in rules if r[0].startswith("request-")] and not [
+        r for r in findings(voice_v1(known)) if r[0].startswith("request-")
+    ]
+
+
+def test_har_request_bodies_are_read(tmp_path: Path) -> None:
+    har = {
+        "log": {
+            "entries": [
+                {
+                    "request": {
+                        "method": "POST",
+                        "url": V2,
+                        "headers": [],
+                        "postData": {"mimeType": "application/json", "text": json.dumps({**DIAL, "priority": 1})},
+                    },
+                    "response": {
+                        "status": 202,
+                        "headers": [],
+                        "content": {"mimeType": "application/json", "text": ACCEPTED},
+                    },
+                }
+            ]
+        }
+    }
+    path = tmp_path / "traffic.har"
+    path.write_text(json.dumps(har))
+    recorded = recordings.read(path).exchanges
+    assert [(f.rule, f.location) for f in traffic.analyse(load_spec(), recorded)] == [
+        ("request-undocumented-field", "request /priority")
+    ]
+
+
+def drift(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "telecontract.cli", "drift", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def recording(tmp_path: Path) -> Path:
+    line = {
+        "request": {
+            "method": "POST",
+            "url": V2,
+            "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({**DIAL, "priority": "high"}),
+        },
+        "response": {"status": 202, "headers": {"Content-Type": "application/json"}, "body": ACCEPTED},
+    }
+    path = tmp_path / "recorded.ndjson"
+    path.write_text(json.dumps(line) + "\n")
+    return path
+
+
+def test_the_cli_fails_on_it_and_a_levels_file_can_lower_it(recording: Path, tmp_path: Path) -> None:
+    result = drift("traffic", str(recording))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "request-undocumented-field" in result.stdout and "/priority" in result.stdout
+    levels = tmp_path / "levels.txt"
+    levels.write_text("request-undocumented-field warning\n")
+    lowered = drift("traffic", str(recording), "--severity-levels", str(levels))
+    assert lowered.returncode == 0, lowered.stdout + lowered.stderr
+    assert "WARNING" in lowered.stdout and "request-undocumented-field" in lowered.stdout
