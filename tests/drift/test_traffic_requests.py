@@ -8,10 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from telecontract.client_auth import HttpxAuth
+from telecontract.credentials import Credentials
 from telecontract.drift import recordings, traffic
+from telecontract.drift.proxy import create_proxy
 from telecontract.drift.recordings import Recorded
+from telecontract.mock import MockConfig, create_app
+from telecontract.server import serve_in_thread
 from telecontract.spec import load_spec
 
 V2 = "https://rest-ww.telesign.com/v2/voice"
@@ -140,3 +146,18 @@ def test_the_cli_fails_on_it_and_a_levels_file_can_lower_it(recording: Path, tmp
     lowered = drift("traffic", str(recording), "--severity-levels", str(levels))
     assert lowered.returncode == 0, lowered.stdout + lowered.stderr
     assert "WARNING" in lowered.stdout and "request-undocumented-field" in lowered.stdout
+
+
+def test_the_record_proxy_logs_a_request_the_spec_does_not_allow(
+    tmp_path: Path, credentials: Credentials, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "recorded.ndjson"
+    mock = create_app(MockConfig(credentials=credentials))
+    with serve_in_thread(mock) as upstream, serve_in_thread(create_proxy(upstream, load_spec(), out)) as proxy:
+        client = httpx.Client(base_url=proxy, auth=HttpxAuth(credentials))
+        with caplog.at_level("WARNING", logger="telecontract.record"):
+            client.post("/v1/voice", data={"phone_number": "15555551212", "message": "Hi", "message_type": "OTP"})
+            client.post("/v1/voice", data={"phone_number": "15555551212", "message": "Hi", "mesage_type": "OTP"})
+    logged = [r.getMessage() for r in caplog.records]
+    assert len([m for m in logged if "request-undocumented-field" in m and "/mesage_type" in m]) == 1, logged
+    assert recordings.read(out).exchanges[1].request_body.endswith("mesage_type=OTP")
