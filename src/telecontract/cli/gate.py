@@ -13,7 +13,7 @@ from rich.table import Table
 
 from telecontract import suite as suite_package
 from telecontract import webhooks
-from telecontract.cli.options import spec_option, validity_unit_option
+from telecontract.cli.options import progress_option, spec_option, validity_unit_option
 from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
 from telecontract.contract.options import RunOptions
@@ -27,7 +27,7 @@ from telecontract.errors import UsageError
 from telecontract.mock.defects import DEFECTS
 from telecontract.numbers import read_numbers
 from telecontract.phone import redact_number
-from telecontract.progress import MODES, Mode
+from telecontract.progress import Mode
 from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.receiver import suite as receiver_suite
 from telecontract.receiver.targets import check_reachable, parse_receiver_urls
@@ -130,13 +130,7 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
     help="Request budget (default when live: 5000); if it runs out, the gate exits 3 (incomplete).",
 )
 @click.option("--deep", is_flag=True, help="Many more generated cases per operation (slower).")
-@click.option(
-    "--progress",
-    type=click.Choice(MODES),
-    default="auto",
-    show_default=True,
-    help="auto: a live bar on a terminal, plain lines in CI logs; or force bar, lines, off.",
-)
+@progress_option
 @click.option(
     "--junit-xml",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -147,7 +141,7 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
     "--report-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Write junit.xml, summary.md, traffic.har and traffic.ndjson (all redacted) here.",
+    help="Write report.html, junit.xml, summary.md, traffic.har and traffic.ndjson (all redacted) here.",
 )
 @spec_option("to test against; an edited copy drives everything")
 @click.option("--suite", type=click.Path(path_type=Path), default=None, help="Contract suite folder.")

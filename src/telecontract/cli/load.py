@@ -9,13 +9,13 @@ import click
 
 from telecontract import webhooks
 from telecontract.cli.configured import resolved, settings_of
-from telecontract.cli.options import spec_option
+from telecontract.cli.options import progress_option, spec_option
 from telecontract.config import ConfigFile
 from telecontract.load.baseline import DEFAULT_MAX_REGRESSION
 from telecontract.load.run import LoadPlan, run
 from telecontract.load.storm import Storm, check_share, parse_weights
 from telecontract.mock.defects import DEFECTS
-from telecontract.progress import MODES, Mode
+from telecontract.progress import Mode
 from telecontract.receiver.targets import check_reachable, parse_receiver_urls
 from telecontract.spec import load_spec, use_spec
 from telecontract.webhooks import PROVIDER_TIMEOUT
@@ -129,13 +129,7 @@ def _use_profile(ctx: click.Context, _param: click.Parameter, name: str | None) 
     f"percentage points). Default: {DEFAULT_MAX_REGRESSION}.",
 )
 @click.option("--seed", type=int, default=None, help="Seed for the users' random choices (printed when not given).")
-@click.option(
-    "--progress",
-    type=click.Choice(MODES),
-    default="auto",
-    show_default=True,
-    help="auto: a live bar on a terminal, plain lines in CI logs; or force bar, lines, off.",
-)
+@progress_option
 @click.option("--report-dir", default="reports/load", show_default=True, type=click.Path(path_type=Path))
 @spec_option("that responses are checked against")
 def load(

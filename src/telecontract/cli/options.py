@@ -1,4 +1,4 @@
-"""Options several commands share, written once: `--spec`, `--validity-unit`, `--max-body-bytes`."""
+"""Options several commands share, written once: `--spec`, `--validity-unit`, `--max-body-bytes`, `--progress`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import click
 
 from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS
 from telecontract.limits import MAX_BODY_BYTES
+from telecontract.progress import MODES
 
 
 def spec_option(what: str) -> Callable[[Any], Any]:
@@ -37,4 +38,12 @@ max_body_option = click.option(
     default=MAX_BODY_BYTES,
     show_default=True,
     help="Request bodies larger than this are refused with 413 (bodies slower than 10 s get 408).",
+)
+
+progress_option = click.option(
+    "--progress",
+    type=click.Choice(MODES),
+    default="auto",
+    show_default=True,
+    help="auto: a live bar on a terminal, plain lines in CI logs; or force bar, lines, off.",
 )
