@@ -30,7 +30,7 @@ def test_gate_passes_on_the_embedded_mock() -> None:
     assert "POST /v1/anonymous/session/sms_voice" in result.stdout
     assert "seed 1; repeat this run with: telecontract gate --seed 1" in result.stdout
     # Not a terminal: progress as plain lines on stderr, without escape codes.
-    assert re.search(r"progress: generated cases per operation, \d+/\d+ steps, operations \d+/10", result.stderr)
+    assert re.search(r"progress: generated cases, \d+/\d+ steps, operations \d+/10", result.stderr)
     assert "\x1b[" not in result.stderr
 
 
