@@ -105,6 +105,7 @@ def test_commands_work_from_another_folder(installed: Path, tmp_path: Path) -> N
     assert load.returncode == 0, load.stdout[-3000:] + load.stderr[-2000:]
     assert (tmp_path / "load" / "summary.json").is_file() and (tmp_path / "load" / "report.html").is_file()
     assert not (tmp_path / ".pytest_cache").exists()
+    assert not (tmp_path / ".hypothesis").exists()  # kept with the reports, not in the team's folder
 
 
 def test_a_team_suite_outside_the_repository_uses_the_fixtures(installed: Path, tmp_path: Path) -> None:
