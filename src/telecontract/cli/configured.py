@@ -1,7 +1,7 @@
 """The config file applied to the commands: each key checked against the command's own option.
 
-A key is an option's name with underscores (`target_url`, `max_requests`); its value is checked by
-that option's click type, so a file accepts exactly what the command line accepts. The checked
+A key is an option's long flag with underscores (`--max-requests` -> `max_requests`); its value is
+checked by that option's click type, so a file accepts exactly what the command line accepts. The checked
 values become click's `default_map`, which is why flags and environment variables win over them.
 """
 
@@ -18,7 +18,7 @@ from telecontract.config import ConfigFile
 from telecontract.errors import UsageError
 
 # Options a file may not set: they act instead of running, or take the rest of the line.
-NOT_SETTINGS = frozenset({"help", "list_rules", "list_rules_flag", "pytest_args", "profile", "self_test", "seeds"})
+NOT_SETTINGS = frozenset({"help", "list_rules", "pytest_args", "profile", "self_test", "seeds"})
 PROFILES = "profiles"
 # A top-level report_dir is the root of every command's reports: the gate writes into DIR/gate.
 PER_COMMAND_FOLDER = "report_dir"
@@ -78,7 +78,7 @@ def default_map(group: click.Group, config: ConfigFile) -> dict[str, Any]:
             node = node.setdefault(name, {})
         options = settings_of(command)
         node[path[-1]] = {options[key].name: setting.value for key, setting in values.items()}
-        _check_section_keys(config, path, command, every)
+        _check_section_keys(config, path, every)
         if path == ("load",):
             for profile in config.table("load", PROFILES):
                 resolved(command, config, path, include_profile=profile)  # checked now: a typo fails every run
@@ -119,9 +119,7 @@ def resolved(
     return found
 
 
-def _check_section_keys(
-    config: ConfigFile, path: tuple[str, ...], command: click.Command, every: dict[tuple[str, ...], click.Command]
-) -> None:
+def _check_section_keys(config: ConfigFile, path: tuple[str, ...], every: dict[tuple[str, ...], click.Command]) -> None:
     """A group's table holds its subcommands' tables: [drift.spec]; anything else there is a typo."""
     if len(path) < 2:
         return
