@@ -43,8 +43,9 @@ def decide(
         return Verdict(ERROR, "ERROR", f"the suite could not run (pytest exit status {suite_status})")
     if failing:
         rules = sorted({f.rule for f in failing})
-        kind = "rules (strict: warnings count)" if strict and any(f.severity == "warning" for f in failing) else "rules"
-        return Verdict(FAIL, "FAIL", f"the target broke {len(failing)} times {kind}: {', '.join(rules)}")
+        strictly = " (strict: warnings count)" if strict and any(f.severity == "warning" for f in failing) else ""
+        times = "once" if len(failing) == 1 else f"{len(failing)} times"
+        return Verdict(FAIL, "FAIL", f"the target broke rules {times}{strictly}: {', '.join(rules)}")
     if suite_status == 1:
         return Verdict(FAIL, "FAIL", "a test failed outside any named rule (details above)")
     if unexercised:  # before "never answered 2xx": the budget, not the target, cut those short

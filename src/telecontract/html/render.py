@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from functools import cache
 from importlib.metadata import version
@@ -21,7 +22,16 @@ def environment() -> Environment:
     )
     env.filters["ms"] = lambda value: "-" if value is None else f"{value:,.1f}"
     env.filters["number"] = number
+    env.filters["pretty"] = pretty
     return env
+
+
+def pretty(body: str) -> str:
+    """A JSON body indented for reading; anything else as it came."""
+    try:
+        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    except ValueError:
+        return body
 
 
 def number(value: float | None) -> str:
