@@ -56,8 +56,7 @@ def _check_thresholds(environment: Any, **_: Any) -> None:
         return
     verdicts = thresholds.evaluate(wanted, environment.stats)
     for verdict in verdicts:
-        (logger.info if verdict.passed else logger.error)("%s", verdict.line())
-        print(verdict.line(), flush=True)
+        print(verdict.line(), flush=True)  # once, plain: Locust's log would repeat it with a timestamp
     if os.environ.get(ENV_VERDICTS):  # for the report `telecontract load` writes
         Path(os.environ[ENV_VERDICTS]).write_text(json.dumps([v.to_dict() for v in verdicts]))
     if not all(v.passed for v in verdicts):
