@@ -86,10 +86,15 @@ def test_accepting_unsigned_callbacks_is_a_security_finding(tmp_path: Path, monk
     monkeypatch.setattr(receiver, "vts_signature_ok", lambda *args: True)
     for flags in serve(tmp_path):
         strict = gate(flags, "--strict")
+        chosen = gate(flags, "--fail-on-rule", "receiver_refuses_forged_callback")
     # The signing scheme of callbacks is our inference: a warning, which --strict counts as a failure.
     assert strict.returncode == 1, strict.stdout[-3000:]
     assert "warning: receiver_refuses_forged_callback" in strict.stdout
     assert "FAIL" in strict.stdout
+    # Or a team makes this one rule fail the gate, without making every inferred rule do so.
+    assert chosen.returncode == 1, chosen.stdout[-3000:]
+    assert "error: receiver_refuses_forged_callback" in chosen.stdout
+    assert "--fail-on-rule receiver_refuses_forged_callback" in chosen.stdout  # in the command that repeats it
 
 
 def test_a_500_on_a_duplicate_fails_the_redelivery_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

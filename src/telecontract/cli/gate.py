@@ -20,7 +20,7 @@ from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
 from telecontract.contract.options import RunOptions
 from telecontract.contract.progress import GateProgress
-from telecontract.contract.rules import RULES
+from telecontract.contract.rules import RULES, check_rule_names
 from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import RunSummary, summary_for
 from telecontract.contract.target import ENV_TARGET_URL, live_target
@@ -121,6 +121,13 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
     help="Only operations whose operationId or label contains this text (repeatable), e.g. /v2/voice.",
 )
 @click.option("--strict", is_flag=True, help="Count warnings (inferred rules) as failures.")
+@click.option(
+    "--fail-on-rule",
+    "fail_on_rules",
+    multiple=True,
+    metavar="RULE",
+    help="Count this rule's warnings as failures, the others' not (repeatable), e.g. receiver_refuses_forged_callback.",
+)
 @validity_unit_option
 @click.option("--dry-run", is_flag=True, help="Print the plan (operations, requests, numbers) and send nothing.")
 @click.option("--seed", type=int, default=None, help="Hypothesis seed, for a reproducible run.")
@@ -175,6 +182,7 @@ def gate(
     allow_calls: bool,
     operations: tuple[str, ...],
     strict: bool,
+    fail_on_rules: tuple[str, ...],
     validity_unit: str,
     dry_run: bool,
     seed: int | None,
@@ -222,6 +230,7 @@ def gate(
         seed=seed,
         receiver_urls=tuple(receivers.items()),
         receiver_timeout=receiver_timeout,
+        fail_on_rules=check_rule_names(fail_on_rules),
     )
     target = live_target(options, Credentials.from_env()) if options.live else None  # checks the URLs
     if self_test:

@@ -10,7 +10,7 @@ strict, an inferred violation becomes a warning instead of failing the case.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import orjson
@@ -18,7 +18,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi import checks as builtin
 
 from telecontract.contract.failures import RuleViolation
-from telecontract.contract.rules import finding
+from telecontract.contract.rules import finding, promoted
 from telecontract.findings import Finding
 from telecontract.provenance import Violation, strict_violations
 from telecontract.spec import Spec
@@ -47,9 +47,10 @@ def one_line(failure: Any) -> str:
 
 
 class Judge:
-    def __init__(self, spec: Spec, *, strict: bool) -> None:
+    def __init__(self, spec: Spec, *, strict: bool, fail_on_rules: Collection[str] = ()) -> None:
         self.spec = spec
         self.strict = strict
+        self.fail_on_rules = frozenset(fail_on_rules)
         # Warnings raised by wrapped checks of the case being validated; `findings` collects them.
         self._pending: list[Finding] = []
 
@@ -69,7 +70,7 @@ class Judge:
             except (AssertionError, FailureGroup) as raised:
                 if RATE_LIMITED_PROBE in str(getattr(raised, "message", "")):
                     return None  # the check's own probe was rate limited
-                found = self._finding(check.__name__, raised, self.label(case))
+                found = promoted(self._finding(check.__name__, raised, self.label(case)), self.fail_on_rules)
                 if found.counts_against(strict=self.strict):
                     raise
                 self._pending.append(found)
@@ -117,7 +118,7 @@ class Judge:
                 for v in violations
                 if v.rule == rule
             ]
-        return found
+        return [promoted(f, self.fail_on_rules) for f in found]
 
     def _finding(self, name: str, raised: Any, operation: str, provenance: Any = None, severity: Any = None) -> Finding:
         violation = getattr(raised, "exception", raised)  # schemathesis wraps a custom check's error

@@ -45,6 +45,7 @@ class RunOptions:
     receiver_timeout: float = PROVIDER_TIMEOUT
     numbers_file: Path | None = None  # where `numbers` came from, for the command that repeats a run
     deep: bool = False
+    fail_on_rules: tuple[str, ...] = ()  # rules whose warnings fail the run, as the team chose
 
     def command(self) -> str:
         """The `telecontract gate` command that repeats this run (same seed, same targets, same options)."""
@@ -73,6 +74,8 @@ class RunOptions:
         add("--max-requests", self.max_requests)
         add("--spec", self.spec)
         add("--deep", self.deep)
+        for name in self.fail_on_rules:
+            add("--fail-on-rule", name)
         add("--strict", self.strict)
         return redact_url_credentials(" ".join(parts))  # a proxy's user:password in a URL stays out of logs
 

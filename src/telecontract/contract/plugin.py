@@ -35,6 +35,7 @@ from telecontract.contract.judge import Judge
 from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions
 from telecontract.contract.recording import recorder_for
 from telecontract.contract.reports import html, markdown, traffic
+from telecontract.contract.rules import check_rule_names, promoted
 from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import summary_for
 from telecontract.contract.target import ENV_TARGET_URL, VTS_PREFIX, Target, open_target
@@ -77,6 +78,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--rate-limit", default=None, help="Requests per time unit (e.g. 10/s); default 10/s when live.")
     group.addoption("--max-requests", type=int, default=None, help="Request budget; default 5000 when live.")
     group.addoption("--contract-strict", action="store_true", help="Count warnings (inferred rules) as failures.")
+    group.addoption(
+        "--contract-fail-on-rule",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="Count this rule's warnings as failures (repeatable).",
+    )
     group.addoption(
         "--validity-unit",
         default=DEFAULT_VALIDITY_UNIT,
@@ -163,8 +171,16 @@ def run_options(config: pytest.Config) -> RunOptions:
             seed=config.getoption("hypothesis_seed", None),
             receiver_urls=_receiver_urls(config.getoption("--receiver-url")),
             receiver_timeout=config.getoption("--receiver-timeout"),
+            fail_on_rules=_rule_names(config.getoption("--contract-fail-on-rule")),
         )
     return config.stash[OPTIONS_KEY]
+
+
+def _rule_names(names: list[str]) -> tuple[str, ...]:
+    try:
+        return check_rule_names(names)
+    except TelecontractError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def _receiver_urls(values: list[str]) -> tuple[tuple[str, str], ...]:
@@ -251,7 +267,7 @@ def scope_reasons(request: pytest.FixtureRequest, spec: Spec, contract_options: 
 
 @pytest.fixture(scope="session")
 def judge(spec: Spec, contract_options: RunOptions) -> Judge:
-    return Judge(spec, strict=contract_options.strict)
+    return Judge(spec, strict=contract_options.strict, fail_on_rules=contract_options.fail_on_rules)
 
 
 @pytest.fixture(scope="session")
@@ -365,7 +381,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report = yield
     # A test that asserts a rule raises RuleViolation: a finding, with the rule's source and severity.
     if call.excinfo is not None and isinstance(call.excinfo.value, RuleViolation):
-        found = call.excinfo.value.finding()
+        found = promoted(call.excinfo.value.finding(), run_options(item.config).fail_on_rules)
         summary_for(item.config).add(found)
         recorder_for(item.config).record_test_finding(item.nodeid, found)
         if not found.counts_against(strict=run_options(item.config).strict):

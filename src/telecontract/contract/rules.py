@@ -8,8 +8,10 @@ Provider pages are cited by title and section, with a short quote.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 
+from telecontract.errors import UsageError
 from telecontract.findings import Finding, Severity
 from telecontract.provenance import Provenance
 from telecontract.redaction import redact_text
@@ -268,3 +270,18 @@ def finding(
     weight = severity or known.severity_for(found)
     # Findings end up in reports and logs: phone numbers in a message are masked here, once.
     return Finding(name, found.source, weight, redact_text(message), found.citation, operation)
+
+
+def promoted(found: Finding, fail_on: Collection[str]) -> Finding:
+    """A warning of a rule the team named with --fail-on-rule weighs as an error: their call, per rule."""
+    return replace(found, severity="error") if found.rule in fail_on and found.severity == "warning" else found
+
+
+def check_rule_names(names: Iterable[str]) -> tuple[str, ...]:
+    """--fail-on-rule names: each a rule of the gate, else a usage error that lists them."""
+    unknown = [name for name in names if name not in RULES]
+    if unknown:
+        raise UsageError(
+            f"--fail-on-rule {unknown[0]}: no such rule.", hint="telecontract gate --list-rules lists every rule."
+        )
+    return tuple(names)
