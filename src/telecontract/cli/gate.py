@@ -63,7 +63,7 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
         return
     counts = Counter(Provenance.parse(p).source for p in every_provenance(load_spec().document))
     per_constraint = ", ".join(f"{counts[s]} {s}" for s in SOURCES)
-    table = Table(title="Rules the gate reports (errors fail it; warnings fail it with --strict)")
+    table = Table(title="Rules the gate reports (errors fail it; warnings with --strict or --fail-on-rule RULE)")
     for column in ("rule", "source", "severity", "what it says", "where it comes from"):
         table.add_column(column, overflow="fold")
     for name, rule in sorted(RULES.items()):
