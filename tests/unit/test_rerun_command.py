@@ -6,6 +6,7 @@ import shlex
 from pathlib import Path
 
 from telecontract.contract.options import RunOptions
+from telecontract.load.run import LoadPlan
 
 
 def test_the_default_run_repeats_with_its_seed_alone() -> None:
@@ -46,4 +47,21 @@ def test_the_command_keeps_the_seed_and_hides_credentials_in_urls() -> None:
     options = RunOptions(seed=1008837334, target_url="https://ci:s3cret@staging.example.com")
     command = options.command()
     assert "--seed 1008837334" in command  # ten digits, not a phone number to mask
+    assert "s3cret" not in command and "https://[REDACTED]@staging.example.com" in command
+
+
+def test_a_load_run_command_spells_out_every_setting_and_hides_credentials() -> None:
+    plan = LoadPlan(
+        scenario="masking_sessions",
+        users=50,
+        run_time="5m",
+        target_url="https://ci:s3cret@staging.example.com",
+        thresholds="p95<100;fail_ratio<0.01",
+        baseline=Path("last/summary.json"),
+        seed=1008837334,
+    )
+    command = plan.command()
+    assert command.startswith("telecontract load --scenario masking_sessions --users 50 --spawn-rate 10 --run-time 5m")
+    assert "--seed 1008837334" in command and "--baseline last/summary.json" in command
+    assert "--thresholds 'p95<100;fail_ratio<0.01'" in command
     assert "s3cret" not in command and "https://[REDACTED]@staging.example.com" in command

@@ -328,7 +328,7 @@ def run(plan: LoadPlan) -> LoadReport:
     totals = _locust_totals(report_dir / "locust")
     report = LoadReport(
         scenario=plan.scenario,
-        target=target_url,
+        target=redact_url_credentials(target_url),  # reports and summary.json: no user:password
         users=plan.users,
         run_time=plan.run_time,
         thresholds=wanted,
