@@ -17,7 +17,15 @@ import time
 from typing import IO, Literal
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 Mode = Literal["auto", "bar", "lines", "off"]
 MODES: tuple[Mode, ...] = ("auto", "bar", "lines", "off")
@@ -41,7 +49,7 @@ class ProgressDisplay:
         self.started = time.monotonic()
         self._stream: IO[str] | None = None
         self._bar: Progress | None = None
-        self._task: int | None = None
+        self._task: TaskID | None = None
         self._last_line = 0.0
         self._phase = ""
         if mode == "auto":

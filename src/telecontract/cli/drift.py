@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -17,6 +18,7 @@ from telecontract.errors import SpecError, UsageError
 from telecontract.spec import Spec, default_spec_path, read_document
 
 FAIL_ON = {"error": ERROR, "warning": WARNING}
+Command = Callable[..., Any]  # a command's function, before or after click has wrapped it
 
 
 def _load(path: Path) -> Spec:
@@ -31,7 +33,7 @@ def _emit(findings: list[Finding], fmt: str, fail_on: str, title: str) -> None:
     raise SystemExit(exit_code(findings, FAIL_ON[fail_on]))
 
 
-def _common(command: click.Command) -> click.Command:
+def _common(command: Command) -> Command:
     command = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="text", show_default=True)(
         command
     )
@@ -44,10 +46,10 @@ def _common(command: click.Command) -> click.Command:
     )(command)
 
 
-def _levels() -> Callable[[click.Command], click.Command]:
+def _levels() -> Callable[[Command], Command]:
     """`--severity-levels FILE` and `--list-rules`, for the commands whose rules have ids."""
 
-    def add(command: click.Command) -> click.Command:
+    def add(command: Command) -> Command:
         command = click.option(
             "--severity-levels",
             "levels_file",

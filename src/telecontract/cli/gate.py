@@ -256,8 +256,8 @@ def gate(
         args.append(f"--junit-xml={junit_xml}")
     args += pytest_args
     collect = _Collect()
-    operations = 0 if receivers else len(load_spec().operations())
-    plugins = [engine.Preset(options), engine, collect, GateProgress(progress, operations)]
+    operation_count = 0 if receivers else len(load_spec().operations())
+    plugins = [engine.Preset(options), engine, collect, GateProgress(progress, operation_count)]
     # Hypothesis keeps failing examples in a folder: with the reports when there are some, else in a
     # temporary one, never as a stray .hypothesis/ in the team's working folder.
     with tempfile.TemporaryDirectory(prefix="telecontract-") as scratch:

@@ -37,7 +37,8 @@ class GateProgress:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        steps = len(items) + sum(self.operations for item in items if item.originalname == PER_OPERATION_TEST)
+        per_operation = [item for item in items if getattr(item, "originalname", "") == PER_OPERATION_TEST]
+        steps = len(items) + self.operations * len(per_operation)
         self.display = ProgressDisplay(steps, unit="steps", mode=self.mode)
 
     def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,13 +62,17 @@ def _from_ndjson_line(entry: Any) -> Recorded | None:
         return None
 
 
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _from_har_entry(entry: Any) -> Recorded | None:
     if not isinstance(entry, dict):
         return None
     request, response = entry.get("request"), entry.get("response")
     if not isinstance(request, dict) or not isinstance(response, dict):
         return None
-    content = response.get("content") if isinstance(response.get("content"), dict) else {}
+    content = _table(response.get("content"))
     text = content.get("text") or ""
     if content.get("encoding") == "base64":
         try:
@@ -78,7 +82,7 @@ def _from_har_entry(entry: Any) -> Recorded | None:
     headers = _headers(response.get("headers"))
     if "content-type" not in headers and content.get("mimeType"):
         headers["content-type"] = str(content["mimeType"])
-    posted = request.get("postData") if isinstance(request.get("postData"), dict) else {}
+    posted = _table(request.get("postData"))
     request_headers = _headers(request.get("headers"))
     if "content-type" not in request_headers and posted.get("mimeType"):
         request_headers["content-type"] = str(posted["mimeType"])
@@ -104,6 +108,7 @@ def read(path: Path) -> Recording:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"Cannot read recording {path}: {exc}") from None
     stripped = text.lstrip()
+    entries: Iterable[Any]
     if stripped.startswith("{") and '"log"' in stripped[:2000]:
         entries, parse = _har_entries(path, text), _from_har_entry
     else:

@@ -97,8 +97,9 @@ def branch_names(spec: Spec, node: dict[str, Any], keyword: str) -> list[str]:
     """A stable name for each branch of `node[keyword]`, so two versions can be matched branch by branch."""
     raw = node.get(keyword, [])
     branches = [merged(spec, b) for b in raw]
-    by_ref = {}
-    discriminator = node.get("discriminator") if isinstance(node.get("discriminator"), dict) else {}
+    by_ref: dict[str, str] = {}
+    found = node.get("discriminator")
+    discriminator: dict[str, Any] = found if isinstance(found, dict) else {}
     for value, ref in (discriminator.get("mapping") or {}).items():
         by_ref[ref] = str(value)
     tag = discriminator.get("propertyName") or _shared_constant(branches)
