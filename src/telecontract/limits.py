@@ -76,8 +76,8 @@ class BodyLimit:
             if not expired or task is None:
                 raise
             task.uncancel()
-            message = f"the request body did not arrive within {self.deadline:g} s"
-            await self._refuse(scope, receive, send, 408, message)
+            late = f"the request body did not arrive within {self.deadline:g} s"
+            await self._refuse(scope, receive, send, 408, late)
             return
         finally:
             timer.cancel()
