@@ -29,7 +29,7 @@ from telecontract.errors import UsageError
 from telecontract.mock.defects import DEFECTS
 from telecontract.numbers import read_numbers
 from telecontract.phone import redact_number
-from telecontract.progress import Mode
+from telecontract.progress import Mode, ProgressDisplay
 from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.receiver import suite as receiver_suite
 from telecontract.receiver.targets import check_reachable, parse_receiver_urls
@@ -236,7 +236,7 @@ def gate(
     if self_test:
         if options.live:
             raise UsageError("--self-test runs against the embedded mock's defects; drop the target URLs.")
-        _self_test(find_suite(suite), seeds)
+        _self_test(find_suite(suite), seeds, progress)
         return
     if dry_run:
         _print_plan(options, target.urls if target else None)
@@ -348,8 +348,16 @@ def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: boo
     console.print(f"[bold {colour}]{verdict.label}[/]: {verdict.reason}")
 
 
-def _self_test(suite: Path, seeds: int) -> None:
-    runs = selftest.self_test(suite, seeds=range(1, seeds + 1))
+def _self_test(suite: Path, seeds: int, progress: Mode) -> None:
+    display = ProgressDisplay(seeds + len(DEFECTS), unit="runs", mode=progress)
+
+    def heard(run: selftest.SuiteRun, done: int, _total: int) -> None:
+        display.update(done, phase="self-test", detail=f"last: {run.label}")
+
+    try:
+        runs = selftest.self_test(suite, seeds=range(1, seeds + 1), on_done=heard)
+    finally:
+        display.close()
     console = _console()
     table = Table(title="Detection power: suite (strict) against the mock, one defect at a time")
     for column in ("run", "meant to be caught by", "rules that failed", "without --strict", "verdict"):

@@ -14,7 +14,8 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,15 +130,27 @@ def self_test(
     workers: int = 2,
     profile: str | None = None,
     narrow: bool = False,
+    on_done: Callable[[SuiteRun, int, int], None] | None = None,
 ) -> list[SuiteRun]:
     """The faithful runs (one per seed, everything) and one run per defect.
 
     `narrow`: each defect's run covers only the operations where it shows, which proves the same
     (its rule catches it) in a fraction of the time; `gate --self-test` runs everything.
+    `on_done(run, done, total)` hears of each run as it ends (the CLI's progress).
     """
     plan: list[tuple[str | None, int]] = [(None, seed) for seed in seeds]
     plan += [(defect, 1) for defect in (DEFECTS if defects is None else defects)]
+    done = 0
+    lock = threading.Lock()
+
+    def run(item: tuple[str | None, int]) -> SuiteRun:
+        nonlocal done
+        finished = run_suite(suite, defect=item[0], seed=item[1], profile=profile, narrow=narrow)
+        with lock:
+            done += 1
+            if on_done is not None:
+                on_done(finished, done, len(plan))
+        return finished
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(
-            pool.map(lambda item: run_suite(suite, defect=item[0], seed=item[1], profile=profile, narrow=narrow), plan)
-        )
+        return list(pool.map(run, plan))
