@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
@@ -38,12 +39,15 @@ def failing_receiver() -> Iterator[str]:
         yield url
 
 
-def test_a_receiver_answering_500_to_everything_fails_with_findings(failing_receiver: str) -> None:
-    run = gate("--receiver-url", f"{failing_receiver}/all")
+def test_a_receiver_answering_500_to_everything_fails_with_findings(failing_receiver: str, tmp_path: Path) -> None:
+    run = gate("--receiver-url", f"{failing_receiver}/all", "--report-dir", str(tmp_path))
     assert run.returncode == 1, run.stdout[-3000:]
     assert "error: receiver_acknowledges_callback" in run.stdout
     assert "Receiver gate against" in run.stdout
     assert "Traceback" not in run.stderr
+    page = (tmp_path / "report.html").read_text()  # rows are the webhooks, findings by rule
+    assert "Receiver gate against" in page and "<th>webhook</th>" in page and "voiceEvent" in page
+    assert 'id="rule-receiver_acknowledges_callback"' in page
 
 
 def test_a_receiver_that_answers_events_with_html_breaks_the_action_rule() -> None:

@@ -427,8 +427,16 @@ def write_reports(directory: Path, config: pytest.Config, exitstatus: int) -> No
         target = "the receiver at " + ", ".join(sorted({url for _, url in options.receiver_urls}))
     rerun = options.command()
     markdown.write(directory / "summary.md", summary, recorder, verdict=verdict, target=target, rerun=rerun)
+    subject = "webhook" if options.receiver_urls else "operation"
     html.write(
-        directory / "report.html", summary, recorder, verdict=verdict, target=target, rerun=rerun, seed=options.seed
+        directory / "report.html",
+        summary,
+        recorder,
+        verdict=verdict,
+        target=target,
+        rerun=rerun,
+        seed=options.seed,
+        subject=subject,
     )
     traffic.write_ndjson(directory / "traffic.ndjson", recorder)
     traffic.write_har(directory / "traffic.har", recorder)

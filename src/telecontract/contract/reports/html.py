@@ -50,7 +50,15 @@ def percentile(values: list[float], fraction: float) -> float | None:
 
 
 def write(
-    path: Path, summary: RunSummary, recorder: Recorder, *, verdict: Verdict, target: str, rerun: str, seed: int | None
+    path: Path,
+    summary: RunSummary,
+    recorder: Recorder,
+    *,
+    verdict: Verdict,
+    target: str,
+    rerun: str,
+    seed: int | None,
+    subject: str = "operation",  # "webhook" for the receiver gate, whose rows are callback kinds
 ) -> None:
     latencies = recorder.latencies()
     rows = []
@@ -86,7 +94,7 @@ def write(
     every = [t for times in latencies.values() for t in times]
     page = render(
         "gate.html.j2",
-        title=f"Contract gate against {target}",
+        title=f"{'Receiver' if subject == 'webhook' else 'Contract'} gate against {target}",
         verdict=verdict,
         summary=summary,
         rows=rows,
@@ -96,5 +104,6 @@ def write(
         median_ms=statistics.median(every) if every else None,
         rerun=rerun,
         seed=seed,
+        subject=subject,
     )
     path.write_text(page, encoding="utf-8")
