@@ -87,6 +87,9 @@ def test_commands_work_from_another_folder(installed: Path, tmp_path: Path) -> N
     assert "PASS" in gate.stdout
     assert "left out: POST /v1/voice: not selected (--operation)" in gate.stdout
     assert (tmp_path / "out" / "gate" / "report.html").is_file()  # templates ship in the wheel
+    # The nightly workflow's second step: the gate's own traffic, its negative cases included, is no drift.
+    drift = telecontract(installed, tmp_path, "drift", "traffic", "out/gate/traffic.ndjson", "--fail-on", "warning")
+    assert drift.returncode == 0 and "no drift" in drift.stdout, drift.stdout[-3000:]
     load = telecontract(
         installed,
         tmp_path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from telecontract.drift.proxy import create_proxy
 from telecontract.drift.recordings import Recorded
 from telecontract.mock import MockConfig, create_app
 from telecontract.server import serve_in_thread
-from telecontract.spec import load_spec
+from telecontract.spec import Spec, load_spec
 
 V2 = "https://rest-ww.telesign.com/v2/voice"
 ACCEPTED = json.dumps({"reference_id": "0123456789ABCDEF0123456789ABCDEF", "status": "dial_accepted"})
@@ -34,22 +35,57 @@ def v2(body: dict[str, Any] | str, content_type: str = "application/json") -> Re
     return Recorded("POST", V2, 202, {"content-type": "application/json"}, answer, {"content-type": content_type}, text)
 
 
-def findings(*exchanges: Recorded) -> list[tuple[str, str, str]]:
-    return [(f.rule, f.severity, f.location) for f in traffic.analyse(load_spec(), exchanges)]
+def findings(*exchanges: Recorded, spec: Spec | None = None) -> list[tuple[str, str, str]]:
+    return [(f.rule, f.severity, f.location) for f in traffic.analyse(spec or load_spec(), exchanges)]
 
 
 def test_a_conforming_request_of_each_branch_is_quiet() -> None:
     assert findings(v2(DIAL), v2(PLAY)) == []
 
 
-def test_a_field_the_spec_does_not_allow_is_reported() -> None:
-    assert findings(v2({**DIAL, "priority": "high"})) == [("request-undocumented-field", "error", "request /priority")]
+def test_a_field_the_spec_does_not_describe_is_reported() -> None:
+    # The schemas are open (no additionalProperties: false): allowed, but nothing says what it does.
+    assert findings(v2({**DIAL, "priority": "high"})) == [
+        ("request-undocumented-field", "warning", "request /priority")
+    ]
+
+
+def test_a_field_a_closed_schema_forbids_is_an_error() -> None:
+    document = copy.deepcopy(load_spec().document)
+    document["components"]["schemas"]["DialParams"]["additionalProperties"] = False
+    dial = {**DIAL, "params": {**DIAL["params"], "priority": "high"}}
+    found = findings(v2(dial), spec=Spec(document))
+    # The field itself, and (the schema being a oneOf) the request as a whole matching no branch.
+    assert ("request-field-not-allowed", "error", "request /params/priority") in found
+    assert {rule for rule, _, _ in found} <= {"request-field-not-allowed", "request-schema-mismatch"}
+    assert findings(v2(DIAL), spec=Spec(document)) == []
+
+
+def test_the_gates_own_generated_requests_are_judged_by_their_answers_only() -> None:
+    generated = v2({**DIAL, "priority": "high"})
+    headers = {**generated.request_headers, "x-schemathesis-testcaseid": "U86bWh"}
+    generated = Recorded(
+        *[getattr(generated, f) for f in ("method", "url", "status", "response_headers", "response_body")],
+        headers,
+        generated.request_body,
+    )
+    assert findings(generated) == []
+
+
+def test_a_request_the_server_refused_is_spec_and_server_agreeing() -> None:
+    """The gate's negative cases, refused with a documented 400, are no drift."""
+    refused = v2({**DIAL, "priority": "high"})
+    body = json.dumps({"reference_id": None, "status": "invalid_request", "message": "unknown field"})
+    refused = Recorded(
+        refused.method, refused.url, 400, refused.response_headers, body, refused.request_headers, refused.request_body
+    )
+    assert [rule for rule, _, _ in findings(refused) if rule.startswith("request-")] == []
 
 
 def test_fields_are_judged_by_the_branch_the_request_picks() -> None:
     # `to` belongs to a dial; in a play it is a field the spec does not have.
     play_with_to = {**PLAY, "params": {**PLAY["params"], "to": "15555551212"}}
-    assert findings(v2(play_with_to)) == [("request-undocumented-field", "error", "request /params/to")]
+    assert findings(v2(play_with_to)) == [("request-undocumented-field", "warning", "request /params/to")]
     assert findings(v2(DIAL)) == []  # the near miss: the same field where the branch has it
 
 
@@ -137,15 +173,18 @@ def recording(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_cli_fails_on_it_and_a_levels_file_can_lower_it(recording: Path, tmp_path: Path) -> None:
-    result = drift("traffic", str(recording))
+def test_the_cli_reports_it_and_a_levels_file_sets_its_weight(recording: Path, tmp_path: Path) -> None:
+    result = drift("traffic", str(recording), "--fail-on", "warning")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "request-undocumented-field" in result.stdout and "/priority" in result.stdout
     levels = tmp_path / "levels.txt"
-    levels.write_text("request-undocumented-field warning\n")
-    lowered = drift("traffic", str(recording), "--severity-levels", str(levels))
-    assert lowered.returncode == 0, lowered.stdout + lowered.stderr
-    assert "WARNING" in lowered.stdout and "request-undocumented-field" in lowered.stdout
+    levels.write_text("request-undocumented-field error  # we send nothing the spec does not name\n")
+    raised = drift("traffic", str(recording), "--severity-levels", str(levels))
+    assert raised.returncode == 1, raised.stdout + raised.stderr
+    assert "ERROR" in raised.stdout and "request-undocumented-field" in raised.stdout
+    levels.write_text("request-undocumented-field off\n")
+    silenced = drift("traffic", str(recording), "--severity-levels", str(levels), "--fail-on", "warning")
+    assert silenced.returncode == 0 and "request-undocumented-field" not in silenced.stdout
 
 
 def test_the_record_proxy_logs_a_request_the_spec_does_not_allow(
@@ -157,7 +196,8 @@ def test_the_record_proxy_logs_a_request_the_spec_does_not_allow(
         client = httpx.Client(base_url=proxy, auth=HttpxAuth(credentials))
         with caplog.at_level("WARNING", logger="telecontract.record"):
             client.post("/v1/voice", data={"phone_number": "15555551212", "message": "Hi", "message_type": "OTP"})
-            client.post("/v1/voice", data={"phone_number": "15555551212", "message": "Hi", "mesage_type": "OTP"})
+            typo = {"phone_number": "15555551212", "message": "Hi", "message_type": "OTP", "mesage_kind": "OTP"}
+            client.post("/v1/voice", data=typo)  # accepted: the typo'd field is silently ignored
     logged = [r.getMessage() for r in caplog.records]
-    assert len([m for m in logged if "request-undocumented-field" in m and "/mesage_type" in m]) == 1, logged
-    assert recordings.read(out).exchanges[1].request_body.endswith("mesage_type=OTP")
+    assert len([m for m in logged if "request-undocumented-field" in m and "/mesage_kind" in m]) == 1, logged
+    assert recordings.read(out).exchanges[1].request_body.endswith("mesage_kind=OTP")

@@ -49,8 +49,11 @@ TRAFFIC_RULES: dict[str, tuple[Severity, str]] = {
     "request-type-mismatch": (ERROR, "a request field of another type"),
     "request-enum-mismatch": (ERROR, "a request field with a value outside its enum"),
     "request-schema-mismatch": (ERROR, "a request field breaking another schema keyword"),
-    "request-undocumented-field": (ERROR, "a request field the spec does not allow"),
+    "request-field-not-allowed": (ERROR, "a request field a closed schema (additionalProperties: false) forbids"),
+    "request-undocumented-field": (WARNING, "a request field the schema does not list (a typo'd name is ignored)"),
 }
+# Requests the gate generated carry this header: the spec's own cases, judged on their answers only.
+GENERATED = "x-schemathesis-testcaseid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +153,13 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
 def _request_observations(
     spec: Spec, operation: Operation, label: str, template: str, exchange: Recorded
 ) -> Iterator[Observation]:
-    """What the client sent that the operation's request body does not allow."""
+    """What the client sent that the operation's request body does not allow, and the server took.
+
+    A request the spec forbids and the server refused with a 4xx is spec and server agreeing; the
+    gate's own generated requests are the spec's cases (negative ones on purpose), not a client's.
+    """
+    if 400 <= exchange.status < 500 or GENERATED in exchange.request_headers:
+        return
     content = spec.resolve(operation.definition.get("requestBody") or {}).get("content") or {}
     if not content or not exchange.request_body.strip():
         return
@@ -185,9 +194,12 @@ def _request_observations(
         rule = "request-" + KIND_RULES.get(kind, "schema-mismatch")
         yield Observation(rule, ERROR, label, f"request {pointer}", error.message)
     for pointer, closed in _undocumented_fields(spec, schema, payload, ""):
-        # A field the provider does not know is at best ignored (a typo'd name fails silently): an error.
-        message = f"the client sent {pointer}, which the spec does not " + ("allow" if closed else "describe")
-        yield Observation("request-undocumented-field", ERROR, label, f"request {pointer}", message)
+        if closed:
+            message = f"the client sent {pointer}, which the spec does not allow"
+            yield Observation("request-field-not-allowed", ERROR, label, f"request {pointer}", message)
+        else:  # allowed by an open schema, but nothing says what it does: a typo'd name is silently ignored
+            message = f"the client sent {pointer}, which the spec does not describe"
+            yield Observation("request-undocumented-field", WARNING, label, f"request {pointer}", message)
 
 
 def _undocumented_fields(spec: Spec, schema: Any, payload: Any, pointer: str) -> Iterator[tuple[str, bool]]:
