@@ -182,7 +182,13 @@ def _request_observations(
     else:
         return
     schema = content[media_type]["schema"]
-    for error in spec.request_validator(operation.operation_id, media_type).iter_errors(payload):
+    branch = _picked_branch(spec, schema, payload)
+    # Judged against the branch the request picks (dial, play...), errors name the field at fault
+    # rather than "matches no branch of the oneOf".
+    validator = (
+        spec.validator(branch) if branch is not None else spec.request_validator(operation.operation_id, media_type)
+    )
+    for error in validator.iter_errors(payload):
         kind = type(error.kind).__name__.split("_")[-1]
         if kind == "AdditionalProperties":
             continue  # reported below, field by field
@@ -237,6 +243,19 @@ def _properties_for(spec: Spec, node: dict[str, Any], payload: dict[str, Any]) -
                 properties.setdefault(name, child)
         closed = closed or all(b.get("additionalProperties") is False for b in picked)
     return properties, closed
+
+
+def _picked_branch(spec: Spec, schema: Any, payload: Any) -> Any | None:
+    """The one oneOf branch a payload's discriminator or constants pick, as the spec writes it; else None."""
+    node = merged(spec, schema)
+    raw = [b for b in node.get("oneOf", []) if not (isinstance(b, dict) and b.get("type") == "null")]
+    if not raw or not isinstance(payload, dict) or node.get("properties"):
+        return None  # no choice, or a schema with its own properties besides the choice
+    tag = (node.get("discriminator") or {}).get("propertyName")
+    names = branch_names(spec, {**node, "oneOf": raw}, "oneOf")
+    picked = [b for b, name in zip(raw, names, strict=True) if tag and str(payload.get(tag)) == name]
+    picked = picked or [b for b in raw if _fits(spec, merged(spec, b), payload)]
+    return picked[0] if len(picked) == 1 else None
 
 
 def _fits(spec: Spec, branch: dict[str, Any], payload: dict[str, Any]) -> bool:
