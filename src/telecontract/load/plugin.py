@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import locust.stats
 from locust import events
 
 from telecontract.errors import UsageError
@@ -20,6 +21,9 @@ from telecontract.load import thresholds
 from telecontract.load.settings import ENV_SEED, ENV_THRESHOLDS, ENV_VERDICTS
 
 logger = logging.getLogger("telecontract.load")
+# `telecontract load` shows progress from the stats history Locust writes: flush it every second
+# (Locust's documented knob; its default of 5 s leaves short runs at zero).
+locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = 1
 
 
 @events.init_command_line_parser.add_listener
