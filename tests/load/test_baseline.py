@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -91,3 +92,8 @@ def test_a_profile_with_a_baseline_fails_the_run_on_a_regression(tmp_path: Path)
     assert [c["metric"] for c in summary["baseline"]["comparisons"] if c["regressed"]] == ["rps"]
     page = (tmp_path / "out" / "report.html").read_text()
     assert 'id="baseline"' in page and "REGRESSED" in page
+    # junit.xml for a CI's test view: the thresholds held, the throughput regressed.
+    suite = ElementTree.parse(tmp_path / "out" / "junit.xml").getroot()
+    outcome = {case.get("name"): case.find("failure") is None for case in suite.iter("testcase")}
+    assert outcome == {"fail_ratio<0.01": True, "rps": False}
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")

@@ -202,8 +202,8 @@ def load(
     for comparison in report.comparisons:
         click.echo(comparison.line())
     click.echo(
-        f"reports: {report_dir}/report.html, {report_dir}/locust.html, {report_dir}/locust_stats.csv, "
-        f"{report_dir}/summary.json"
+        f"reports: {report_dir}/report.html, {report_dir}/junit.xml, {report_dir}/summary.json, "
+        f"{report_dir}/locust.html, {report_dir}/locust_stats.csv"
     )
     click.echo(f"{'PASS' if report.passed else 'FAIL'}: load run of {plan.scenario}")
     click.echo(f"seed {plan.seed}; repeat this run with: {report.command}")

@@ -24,6 +24,7 @@ from typing import Any
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.load import baseline as baseline_module
+from telecontract.load import junit
 from telecontract.load import report as html_report
 from telecontract.load import scenarios as scenarios_package
 from telecontract.load import thresholds as thresholds_module
@@ -351,6 +352,7 @@ def run(plan: LoadPlan) -> LoadReport:
     )
     (report_dir / "summary.json").write_text(json.dumps(report.to_dict(), indent=2))
     html_report.write(report_dir / "report.html", report)
+    junit.write(report_dir / "junit.xml", report)
     return report
 
 
