@@ -3,7 +3,7 @@
 Finding and reading it lives here; which keys a command takes, and checking their values, is the
 CLI's business (`telecontract.cli.configured`), because the commands' options define them.
 
-Layout (keys are option names with underscores; flags and environment variables override them):
+Layout (keys are the long flags with underscores; flags and environment variables override them):
 
     report_dir = "reports"          # top level: every command that has the option
     [gate]                          # one command only (in pyproject.toml: [tool.telecontract.gate])
@@ -22,7 +22,7 @@ from typing import Any
 
 from telecontract.errors import UsageError
 
-ENV_CONFIG = "TELECONTRACT_CONFIG"
+ENV_CONFIG = "TELECONTRACT_CONFIG"  # read by the CLI's --config option, like a flag
 OWN_FILE = "telecontract.toml"
 PYPROJECT = "pyproject.toml"
 
@@ -61,17 +61,16 @@ def find(start: Path | None = None) -> Path | None:
     [tool.telecontract] table. The search ends at the project's root (a folder with .git or a
     pyproject.toml), so a checkout never picks up a file from a folder above it.
     """
-    if os.environ.get(ENV_CONFIG):
-        return Path(os.environ[ENV_CONFIG])
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
         own = candidate / OWN_FILE
         if own.is_file():
             return own
         pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and "tool" in _parse(pyproject) and "telecontract" in _parse(pyproject)["tool"]:
-            return pyproject
-        if (candidate / ".git").exists() or pyproject.is_file():
+        if pyproject.is_file():  # the project's root: this file, or no config at all
+            tool = _parse(pyproject).get("tool", {})
+            return pyproject if isinstance(tool, dict) and "telecontract" in tool else None
+        if (candidate / ".git").exists():
             return None
     return None
 

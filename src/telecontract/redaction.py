@@ -24,10 +24,10 @@ SECRET_HEADERS = frozenset(
     }
 )
 REDACTED = "[REDACTED]"
-# A run of 7 to 15 digits, optionally after a +, not inside a longer alphanumeric token
-# (so 32-hex reference ids and uuids survive).
 # user:password@ in a URL (a proxy's credentials written into --target-url or a config file).
 URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+# A run of 7 to 15 digits, optionally after a +, not inside a longer alphanumeric token
+# (so 32-hex reference ids and uuids survive).
 PHONE_NUMBER = re.compile(r"(?<![0-9A-Za-z])\+?[1-9][0-9]{6,14}(?![0-9A-Za-z])")
 
 

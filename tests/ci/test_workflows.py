@@ -86,15 +86,21 @@ def every_command() -> list[tuple[str, list[str]]]:
 
 
 def parse(args: list[str]) -> click.Context:
-    """Parse as `telecontract ARGS` would, with the example config, without running anything."""
-    context = cli.make_context("telecontract", list(args), obj=config.read(EXAMPLES / "telecontract.toml"))
+    """Parse as `telecontract ARGS` would, with the example config, without running anything.
+
+    The workflows give the root command no options, so the first word is always a command's name.
+    """
+    context = click.Context(cli, info_name="telecontract", obj=config.read(EXAMPLES / "telecontract.toml"))
     command: click.Command = cli
+    rest = list(args)
     while isinstance(command, click.Group):
-        rest = [*context._protected_args, *context.args]
-        _name, found, rest = command.resolve_command(context, rest)
-        assert found is not None
+        name, found, rest = command.resolve_command(context, rest)
+        assert found is not None and name is not None
+        if isinstance(found, click.Group):
+            context = click.Context(found, info_name=name, parent=context)
+        else:
+            context = found.make_context(name, rest, parent=context)
         command = found
-        context = command.make_context(_name or "", rest, parent=context)
     return context
 
 

@@ -102,7 +102,7 @@ def test_the_gate_report_shows_verdict_operations_findings_and_latency(tmp_path:
     assert {"verdict", "operations", "latency", f"rule-{FINDING.rule}"} <= parsed.ids
     # The operation's row: cases, checks, failed checks, p50 and p95 of its three answers (4, 9, 2 ms).
     assert re.search(rf"{re.escape(CREATE)} 3 30 1 0 4\.0 9\.0 200 \(2\), 400 \(1\)", words), words
-    assert "left out" in words.lower() or "Left out" in words
+    assert "Left out of this run POST /v1/voice : places real calls: needs --allow-calls" in words
     # The finding, grouped under its rule with source, severity, the exchange and a curl to reproduce.
     assert f"error : {FINDING.rule} x2 source: documented" in words
     assert FINDING.citation in words

@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from telecontract.cli.configured import commands, origins
+from telecontract.cli.console import terminal
 from telecontract.config import ConfigFile
 from telecontract.errors import UsageError
 from telecontract.redaction import redact_text
@@ -39,8 +39,8 @@ def config(ctx: click.Context, command_names: tuple[str, ...], profile: str | No
         names = ", ".join(" ".join(p) for p in every)
         raise UsageError(f"No command named {unknown[0]!r}.", hint=f"Commands: {names}.")
     paths = [path for path in every if set(path) & set(wanted)]
-    console = Console() if Console().is_terminal else Console(width=150)
-    console.print(f"config file: {found.path}" if found.path else "config file: none found (flags and defaults only)")
+    out = terminal()
+    out.print(f"config file: {found.path}" if found.path else "config file: none found (flags and defaults only)")
     for path in paths:
         chosen = profile if path == ("load",) else None
         title = f"telecontract {' '.join(path)}" + (f" --profile {chosen}" if chosen else "")
@@ -50,7 +50,7 @@ def config(ctx: click.Context, command_names: tuple[str, ...], profile: str | No
         for key, setting in sorted(origins(every[path], found, path, ctx.find_root(), profile=chosen).items()):
             style = "dim" if setting.origin == "default" else ""
             table.add_row(key, escape(_shown(setting.value)), escape(setting.origin), style=style)
-        console.print(table)
+        out.print(table)
 
 
 def _shown(value: object) -> str:

@@ -45,6 +45,12 @@ def settings_of(command: click.Command) -> dict[str, click.Option]:
     }
 
 
+def as_defaults(command: click.Command, settings: dict[str, Setting]) -> dict[str, Any]:
+    """Settings by file key -> click's default_map for the command (keyed by parameter name)."""
+    options = settings_of(command)
+    return {options[key].name: setting.value for key, setting in settings.items()}
+
+
 def commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
     """Every command under the group with its path, e.g. (("drift", "spec"), <Command spec>)."""
     for name, command in sorted(group.commands.items()):
@@ -72,12 +78,10 @@ def default_map(group: click.Group, config: ConfigFile) -> dict[str, Any]:
             raise UsageError(f"{config.where()}: {key} is a setting, not a table.")
     result: dict[str, Any] = {}
     for path, command in every.items():
-        values = resolved(command, config, path, include_profile=None)
         node = result
         for name in path[:-1]:
             node = node.setdefault(name, {})
-        options = settings_of(command)
-        node[path[-1]] = {options[key].name: setting.value for key, setting in values.items()}
+        node[path[-1]] = as_defaults(command, resolved(command, config, path, include_profile=None))
         _check_section_keys(config, path, every)
         if path == ("load",):
             for profile in config.table("load", PROFILES):

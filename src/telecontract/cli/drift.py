@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from telecontract import hygiene
+from telecontract.cli.console import terminal
 from telecontract.drift import output, recordings, spec_diff, traffic
 from telecontract.drift.findings import ERROR, WARNING, Finding, drift_finding, exit_code
 from telecontract.drift.severity import Level, apply_levels, read_levels
@@ -46,27 +46,23 @@ def _common(command: Command) -> Command:
     )(command)
 
 
-def _levels() -> Callable[[Command], Command]:
+def _levels(command: Command) -> Command:
     """`--severity-levels FILE` and `--list-rules`, for the commands whose rules have ids."""
-
-    def add(command: Command) -> Command:
-        command = click.option(
-            "--severity-levels",
-            "levels_file",
-            type=click.Path(dir_okay=False, path_type=Path),
-            default=None,
-            help="A file of 'RULE LEVEL' lines (error, warning, info, off) that overrides default severities.",
-        )(command)
-        return click.option(
-            "--list-rules",
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_list_rules,
-            help="List every rule with its default severity and an example, and exit.",
-        )(command)
-
-    return add
+    command = click.option(
+        "--severity-levels",
+        "levels_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="A file of 'RULE LEVEL' lines (error, warning, info, off) that overrides default severities.",
+    )(command)
+    return click.option(
+        "--list-rules",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_list_rules,
+        help="List every rule with its default severity and an example, and exit.",
+    )(command)
 
 
 def _read_levels(path: Path | None, known: list[str]) -> dict[str, Level]:
@@ -85,8 +81,7 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
     else:
         for rule_id, (severity, summary) in traffic.TRAFFIC_RULES.items():
             table.add_row(rule_id, severity, summary, "")
-    console = Console()
-    (console if console.is_terminal else Console(width=160)).print(table)
+    terminal().print(table)
     ctx.exit(0)
 
 
@@ -102,7 +97,7 @@ def drift() -> None:
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @_common
-@_levels()
+@_levels
 def spec_command(old: Path, new: Path, fmt: str, fail_on: str, levels_file: Path | None) -> None:
     """Classify every change from OLD to NEW as breaking (error), risky (warning) or safe (info).
 
@@ -118,7 +113,7 @@ def spec_command(old: Path, new: Path, fmt: str, fail_on: str, levels_file: Path
 @click.argument("recording", type=click.Path(path_type=Path))
 @click.option("--spec", "spec_path", type=click.Path(path_type=Path), default=None, help="Default: the bundled spec.")
 @_common
-@_levels()
+@_levels
 def traffic_command(recording: Path, spec_path: Path | None, fmt: str, fail_on: str, levels_file: Path | None) -> None:
     """Report what recorded traffic (NDJSON or HAR) does that the spec does not explain: the
     provider's answers and the client's requests alike."""

@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
-from rich.console import Console
 from rich.table import Table
 
 from telecontract import suite as suite_package
 from telecontract import webhooks
+from telecontract.cli.console import terminal
 from telecontract.cli.options import progress_option, spec_option, validity_unit_option
 from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
@@ -73,7 +73,7 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
         else:
             severity = rule.severity_for(rule.provenance)
             table.add_row(name, rule.provenance.source, severity, rule.summary, rule.provenance.citation)
-    _console().print(table)
+    terminal().print(table)
     ctx.exit(0)
 
 
@@ -266,21 +266,14 @@ def gate(
         exit_code = int(pytest.main(args, plugins=plugins))
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
     where = ", ".join(sorted(set(receivers.values()))) if receivers else target_url or telesign_url or "embedded mock"
-    where = redact_text(where)
-    _report(collect.summary, verdict, where, receiver=bool(receivers))
-    _console().print(f"seed {seed}; repeat this run with: {options.command()}", soft_wrap=True, highlight=False)
+    _report(collect.summary, verdict, redact_text(where), receiver=bool(receivers))
+    terminal().print(f"seed {seed}; repeat this run with: {options.command()}", soft_wrap=True, highlight=False)
     raise SystemExit(verdict.exit_code)
-
-
-def _console() -> Console:
-    console = Console()
-    # CI logs are not terminals: give tables room instead of folding every cell.
-    return console if console.is_terminal else Console(width=150)
 
 
 def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
     """What a run would do, without sending a single request."""
-    console = _console()
+    console = terminal()
     spec = load_spec()
     reasons = reasons_for(spec, options)
     console.print("[bold]Dry run[/]: nothing is sent.")
@@ -326,7 +319,7 @@ def _receivers(values: tuple[str, ...], *, live: bool) -> dict[str, str]:
 
 
 def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: bool = False) -> None:
-    console = _console()
+    console = terminal()
     table = Table(title=f"{'Receiver' if receiver else 'Contract'} gate against {target}")
     table.add_column("webhook" if receiver else "operation", no_wrap=True)
     for column in ("cases", "checks", "failed checks", "warnings"):
@@ -351,14 +344,14 @@ def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: boo
 def _self_test(suite: Path, seeds: int, progress: Mode) -> None:
     display = ProgressDisplay(seeds + len(DEFECTS), unit="runs", mode=progress)
 
-    def heard(run: selftest.SuiteRun, done: int, _total: int) -> None:
+    def heard(run: selftest.SuiteRun, done: int) -> None:
         display.update(done, phase="self-test", detail=f"last: {run.label}")
 
     try:
         runs = selftest.self_test(suite, seeds=range(1, seeds + 1), on_done=heard)
     finally:
         display.close()
-    console = _console()
+    console = terminal()
     table = Table(title="Detection power: suite (strict) against the mock, one defect at a time")
     for column in ("run", "meant to be caught by", "rules that failed", "without --strict", "verdict"):
         table.add_column(column, overflow="fold")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from telecontract import webhooks
-from telecontract.cli.configured import resolved, settings_of
+from telecontract.cli.configured import as_defaults, resolved
 from telecontract.cli.options import progress_option, spec_option
 from telecontract.config import ConfigFile
 from telecontract.load.baseline import DEFAULT_MAX_REGRESSION
@@ -27,9 +27,7 @@ def _use_profile(ctx: click.Context, _param: click.Parameter, name: str | None) 
         return name
     config: ConfigFile = ctx.find_root().obj or ConfigFile()
     profile = resolved(ctx.command, config, ("load",), include_profile=name)
-    options = settings_of(ctx.command)
-    values = {options[key].name: setting.value for key, setting in profile.items()}
-    ctx.default_map = {**(ctx.default_map or {}), **values}
+    ctx.default_map = {**(ctx.default_map or {}), **as_defaults(ctx.command, profile)}
     return name
 
 

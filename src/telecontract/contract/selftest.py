@@ -130,13 +130,13 @@ def self_test(
     workers: int = 2,
     profile: str | None = None,
     narrow: bool = False,
-    on_done: Callable[[SuiteRun, int, int], None] | None = None,
+    on_done: Callable[[SuiteRun, int], None] | None = None,
 ) -> list[SuiteRun]:
     """The faithful runs (one per seed, everything) and one run per defect.
 
     `narrow`: each defect's run covers only the operations where it shows, which proves the same
     (its rule catches it) in a fraction of the time; `gate --self-test` runs everything.
-    `on_done(run, done, total)` hears of each run as it ends (the CLI's progress).
+    `on_done(run, done)` hears of each run as it ends (the CLI's progress).
     """
     plan: list[tuple[str | None, int]] = [(None, seed) for seed in seeds]
     plan += [(defect, 1) for defect in (DEFECTS if defects is None else defects)]
@@ -149,7 +149,7 @@ def self_test(
         with lock:
             done += 1
             if on_done is not None:
-                on_done(finished, done, len(plan))
+                on_done(finished, done)
         return finished
 
     with ThreadPoolExecutor(max_workers=workers) as pool:

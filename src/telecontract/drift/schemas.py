@@ -12,40 +12,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from telecontract.drift.constraints import CONSTRAINTS
 from telecontract.spec import Spec
 
 BRANCHING = ("oneOf", "anyOf")
-# The keywords drift compares, with how each limits what a field accepts (see drift/constraints.py).
-CONSTRAINT_KEYWORDS = (
-    "maxLength",
-    "minLength",
-    "maximum",
-    "minimum",
-    "exclusiveMaximum",
-    "exclusiveMinimum",
-    "pattern",
-    "maxItems",
-    "minItems",
-    "multipleOf",
-    "format",
-    "default",
-)
+# The keywords a field keeps for comparison: every constraint drift has a rule for, and the default.
+CONSTRAINT_KEYWORDS = (*(constraint.keyword for constraint in CONSTRAINTS), "default")
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
     pointer: str  # JSON pointer inside the payload, e.g. /session_data/validity or /oneOf(dial)/params
     types: frozenset[str]
-    format: str | None
     enum: frozenset[str] | None
     required: bool
     constraints: dict[str, Any] = field(default_factory=dict, compare=False)  # keyword -> value, when set
     nullable: bool = False
     branch: str | None = None  # "oneOf" or "anyOf" when this field is one branch of a choice
-
-    @property
-    def property_name(self) -> str:
-        return self.pointer.rsplit("/", 1)[-1]
 
 
 def merged(spec: Spec, schema: Any, depth: int = 0) -> dict[str, Any]:
@@ -154,7 +137,6 @@ def fields(
     yield Field(
         pointer or "/",
         _types(node),
-        node.get("format"),
         frozenset(map(str, enum)) if enum is not None else None,
         required,
         {k: node[k] for k in CONSTRAINT_KEYWORDS if k in node},

@@ -90,17 +90,11 @@ def _payloads(spec: Spec, key: str, op: Operation, side: str) -> dict[str, Any]:
     return client_sends if side == "request" else client_receives
 
 
-def _field_pairs(
-    old: Spec, new: Spec, side: str, *, branches: bool = False
-) -> tuple[tuple[str, str, Field | None, Field | None], ...]:
-    """Cached: the same pairs feed every field rule (five dozen of them) of one diff."""
-    return _pairs_between(old, new, side, branches)
-
-
 @functools.lru_cache(maxsize=16)
-def _pairs_between(
-    old: Spec, new: Spec, side: str, branches: bool
+def _field_pairs(
+    old: Spec, new: Spec, side: str, branches: bool = False
 ) -> tuple[tuple[str, str, Field | None, Field | None], ...]:
+    """Cached: one walk of both versions feeds every field rule (five dozen of them) of a diff."""
     return tuple(_walk_pairs(old, new, side, branches=branches))
 
 
@@ -201,7 +195,7 @@ def branch_rule(side: str, change: str) -> Detect:
     """A oneOf / anyOf branch only one version has: removed or added."""
 
     def detect(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
-        for key, where, before, after in _field_pairs(old, new, side, branches=True):
+        for key, where, before, after in _field_pairs(old, new, side, True):
             lone = before or after
             assert lone is not None
             if (change == "removed") == (after is None):

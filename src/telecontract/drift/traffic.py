@@ -59,10 +59,13 @@ GENERATED = "x-schemathesis-testcaseid"
 @dataclass(frozen=True, slots=True)
 class Observation:
     rule: str
-    severity: Severity
     operation: str
     location: str
     message: str
+
+    @property
+    def severity(self) -> Severity:
+        return TRAFFIC_RULES[self.rule][0]
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:
@@ -95,13 +98,12 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
         return  # the server refused what the spec does not offer: they agree
     if template is None:
         label = f"{exchange.method} {redact_text(path)}"
-        yield Observation("undocumented-path", ERROR, label, "#/paths", f"{label} is not in the spec")
+        yield Observation("undocumented-path", label, "#/paths", f"{label} is not in the spec")
         return
     label = f"{exchange.method} {template}"
     if operation is None:
         yield Observation(
             "undocumented-method",
-            ERROR,
             label,
             f"#/paths/{template}",
             f"{exchange.method} is not documented for {template}",
@@ -115,23 +117,22 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
         if problem.step == "status":
             yield Observation(
                 "undocumented-status",
-                ERROR,
                 label,
                 f"#/paths/{template}/responses",
                 f"answered {status}, which the spec does not document",
             )
         elif problem.step == "content-type":
             where = f"#/paths/{template}/responses/{status}"
-            yield Observation("undocumented-content-type", ERROR, label, where, problem.message)
+            yield Observation("undocumented-content-type", label, where, problem.message)
         elif problem.step == "json":
             where = f"#/paths/{template}/responses/{status}"
-            yield Observation("invalid-json", ERROR, label, where, problem.message)
+            yield Observation("invalid-json", label, where, problem.message)
         elif isinstance(problem.error.instance, str) and REDACTED in problem.error.instance:
             continue  # a redacted phone number cannot match its pattern; the recording hid it on purpose
         else:
             kind = type(problem.error.kind).__name__.split("_")[-1]
             rule = KIND_RULES.get(kind, "schema-mismatch")
-            yield Observation(rule, ERROR, label, f"response {status} {problem.where}", problem.message)
+            yield Observation(rule, label, f"response {status} {problem.where}", problem.message)
     if any(p.step != "schema" for p in problems):
         return
     content = spec.resolve(operation.definition["responses"][status]).get("content") or {}
@@ -143,7 +144,6 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
     for pointer, _closed in _undocumented_fields(spec, schema, payload, ""):
         yield Observation(
             "undocumented-field",
-            WARNING,
             label,
             f"response {status} {pointer}",
             f"field {pointer} is not in the schema",
@@ -168,7 +168,7 @@ def _request_observations(
     if media_type not in content:
         sent = media_type or "(no content type)"
         message = f"the client sent {sent}; the operation takes {', '.join(content)}"
-        yield Observation("request-undocumented-content-type", ERROR, label, where, message)
+        yield Observation("request-undocumented-content-type", label, where, message)
         return
     form = media_type == "application/x-www-form-urlencoded"
     if form:
@@ -177,7 +177,7 @@ def _request_observations(
         try:
             payload = json.loads(exchange.request_body)
         except ValueError:
-            yield Observation("request-invalid-json", ERROR, label, where, "the request body is not valid JSON")
+            yield Observation("request-invalid-json", label, where, "the request body is not valid JSON")
             return
     else:
         return
@@ -198,14 +198,14 @@ def _request_observations(
             continue  # a redacted phone number cannot match its pattern
         pointer = "/" + "/".join(map(str, error.instance_path))
         rule = "request-" + KIND_RULES.get(kind, "schema-mismatch")
-        yield Observation(rule, ERROR, label, f"request {pointer}", error.message)
+        yield Observation(rule, label, f"request {pointer}", error.message)
     for pointer, closed in _undocumented_fields(spec, schema, payload, ""):
         if closed:
             message = f"the client sent {pointer}, which the spec does not allow"
-            yield Observation("request-field-not-allowed", ERROR, label, f"request {pointer}", message)
+            yield Observation("request-field-not-allowed", label, f"request {pointer}", message)
         else:  # allowed by an open schema, but nothing says what it does: a typo'd name is silently ignored
             message = f"the client sent {pointer}, which the spec does not describe"
-            yield Observation("request-undocumented-field", WARNING, label, f"request {pointer}", message)
+            yield Observation("request-undocumented-field", label, f"request {pointer}", message)
 
 
 def _undocumented_fields(spec: Spec, schema: Any, payload: Any, pointer: str) -> Iterator[tuple[str, bool]]:

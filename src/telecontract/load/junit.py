@@ -17,8 +17,7 @@ if TYPE_CHECKING:
 def write(path: Path, report: LoadReport) -> None:
     name = f"telecontract load {Path(report.scenario).stem}"
     suite = ElementTree.Element("testsuite", name=name)
-    cases = 0
-    failures = 0
+    cases = failures = errors = 0
     for verdict in report.verdicts:
         case = ElementTree.SubElement(suite, "testcase", classname=f"{name}.thresholds", name=str(verdict.threshold))
         cases += 1
@@ -34,8 +33,9 @@ def write(path: Path, report: LoadReport) -> None:
     if report.locust_exit_code not in (0, 1):  # Locust itself failed: no figure to trust
         case = ElementTree.SubElement(suite, "testcase", classname=name, name="locust run")
         cases += 1
-        failures += 1
+        errors += 1
         ElementTree.SubElement(case, "error", message=f"Locust exited {report.locust_exit_code}", type="run")
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
     ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

@@ -1,18 +1,18 @@
 """report.html of a load run: thresholds, the baseline, plots over time, each request, callbacks.
 
-Everything comes from what the run left in its report folder (Locust's CSV files) and the
+Everything comes from what the run left in its report folder (Locust's CSV files, read by
+`load.stats_files`) and the
 `LoadReport`; nothing is measured here.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from telecontract.html import charts
 from telecontract.html.render import render
+from telecontract.load import stats_files
 
 if TYPE_CHECKING:
     from telecontract.load.run import LoadReport
@@ -21,8 +21,7 @@ PERCENTILES = ("50%", "95%", "99%")
 
 
 def write(path: Path, report: LoadReport) -> None:
-    history = list(_rows(report.report_dir / "locust_stats_history.csv"))
-    aggregated = [row for row in history if row.get("Name") == "Aggregated"]
+    aggregated = stats_files.history(report.report_dir)
     start = float(aggregated[0]["Timestamp"]) if aggregated else 0.0
 
     def points(column: str) -> list[tuple[float, float | None]]:
@@ -37,7 +36,7 @@ def write(path: Path, report: LoadReport) -> None:
         {f"p{p.rstrip('%')}": points(p) for p in PERCENTILES}, title="Latency percentiles", y_title="ms"
     )
     users = charts.over_time({"users": points("User Count")}, title="Users", y_title="users", width=440)
-    requests = [row for row in _rows(report.report_dir / "locust_stats.csv") if row.get("Name") != "Aggregated"]
+    requests = [row for row in stats_files.stats(report.report_dir) if row.get("Name") != stats_files.AGGREGATED]
     page = render(
         "load.html.j2",
         title=f"Load run: {Path(report.scenario).stem} against {report.target}",
@@ -47,13 +46,6 @@ def write(path: Path, report: LoadReport) -> None:
         samples=len(aggregated),
     )
     path.write_text(page, encoding="utf-8")
-
-
-def _rows(path: Path) -> Iterator[dict[str, str]]:
-    if not path.exists():
-        return
-    with path.open(newline="") as handle:
-        yield from csv.DictReader(handle)
 
 
 def _number(text: str | None) -> float | None:

@@ -7,7 +7,6 @@ gevent), so nothing here imports it.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -24,7 +23,7 @@ from typing import Any
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.load import baseline as baseline_module
-from telecontract.load import junit
+from telecontract.load import junit, stats_files
 from telecontract.load import report as html_report
 from telecontract.load import scenarios as scenarios_package
 from telecontract.load import thresholds as thresholds_module
@@ -94,41 +93,33 @@ def _start_mock(port: int, sink_url: str, defects: tuple[str, ...], spec: Path |
     return process
 
 
-def _locust_totals(csv_prefix: Path) -> dict[str, float]:
-    stats = csv_prefix.with_name(csv_prefix.name + "_stats.csv")
-    if not stats.exists():
-        return {}
-    with stats.open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["Name"] == "Aggregated":
-                return {
-                    "requests": float(row["Request Count"]),
-                    "failures": float(row["Failure Count"]),
-                    "rps": float(row["Requests/s"]),
-                    "p50_ms": float(row["50%"]),
-                    "p95_ms": float(row["95%"]),
-                    "p99_ms": float(row["99%"]),
-                }
-    return {}
-
-
-def _per_name(csv_prefix: Path) -> dict[str, dict[str, float]]:
-    """Each request name's figures from Locust's stats CSV (a storm's names are the callback kinds)."""
-    stats = csv_prefix.with_name(csv_prefix.name + "_stats.csv")
-    if not stats.exists():
-        return {}
-    with stats.open(newline="") as handle:
-        return {
-            row["Name"]: {
+def _locust_totals(report_dir: Path) -> dict[str, float]:
+    for row in stats_files.stats(report_dir):
+        if row["Name"] == stats_files.AGGREGATED:
+            return {
                 "requests": float(row["Request Count"]),
                 "failures": float(row["Failure Count"]),
+                "rps": float(row["Requests/s"]),
                 "p50_ms": float(row["50%"]),
                 "p95_ms": float(row["95%"]),
                 "p99_ms": float(row["99%"]),
             }
-            for row in csv.DictReader(handle)
-            if row["Name"] != "Aggregated"
+    return {}
+
+
+def _per_name(report_dir: Path) -> dict[str, dict[str, float]]:
+    """Each request name's figures from Locust's stats CSV (a storm's names are the callback kinds)."""
+    return {
+        row["Name"]: {
+            "requests": float(row["Request Count"]),
+            "failures": float(row["Failure Count"]),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+            "p99_ms": float(row["99%"]),
         }
+        for row in stats_files.stats(report_dir)
+        if row["Name"] != stats_files.AGGREGATED
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +256,10 @@ def run(plan: LoadPlan) -> LoadReport:
     database = report_dir / "deliveries.sqlite3"
     database.unlink(missing_ok=True)
     verdicts_file = report_dir / "thresholds.json"
-    for stale in (verdicts_file, *report_dir.glob("locust_*.csv")):  # an earlier run's, read for progress
+    for stale in (
+        verdicts_file,
+        *report_dir.glob(f"{stats_files.PREFIX}_*.csv"),
+    ):  # an earlier run's, read for progress
         stale.unlink(missing_ok=True)
     target_url = plan.target_url
     with ExitStack() as stack:
@@ -298,7 +292,7 @@ def run(plan: LoadPlan) -> LoadReport:
             target_url,
             "--only-summary",
             "--csv",
-            str(report_dir / "locust"),
+            str(report_dir / stats_files.PREFIX),
             "--html",
             str(report_dir / "locust.html"),
         ]
@@ -318,7 +312,7 @@ def run(plan: LoadPlan) -> LoadReport:
             env[ENV_SPEC] = str(spec_file)  # the locustfiles check responses against it
         display = ProgressDisplay(seconds, unit="s", mode=plan.progress)
         try:
-            locust_exit = _run_locust(args, env, report_dir / "locust_stats_history.csv", display)
+            locust_exit = _run_locust(args, env, report_dir, display)
             if plan.storm is None:
                 display.update(seconds, phase="waiting for the last callbacks")
             callbacks = _callback_metrics(database, ledger_dir)
@@ -327,7 +321,7 @@ def run(plan: LoadPlan) -> LoadReport:
     verdicts = thresholds_module.evaluate(
         [t for t in parsed if t.metric in thresholds_module.CALLBACK_METRICS], stats=None, callbacks=callbacks
     )
-    totals = _locust_totals(report_dir / "locust")
+    totals = _locust_totals(report_dir)
     report = LoadReport(
         scenario=plan.scenario,
         target=redact_url_credentials(target_url),  # reports and summary.json: no user:password
@@ -341,7 +335,7 @@ def run(plan: LoadPlan) -> LoadReport:
         report_dir=report_dir,
         per_kind={
             kind: figures
-            for kind, figures in _per_name(report_dir / "locust").items()
+            for kind, figures in _per_name(report_dir).items()
             if plan.storm is not None and kind in plan.storm.urls
         },
         request_verdicts=_request_verdicts(verdicts_file),
@@ -368,12 +362,12 @@ def seconds_of(run_time: str) -> float:
     return hours * 3600 + minutes * 60 + secs
 
 
-def _run_locust(args: list[str], env: dict[str, str], history: Path, display: ProgressDisplay) -> int:
+def _run_locust(args: list[str], env: dict[str, str], report_dir: Path, display: ProgressDisplay) -> int:
     """Locust headless, with its running figures (from the stats history it writes each second) shown."""
     process = subprocess.Popen(args, env=env)
     started = time.monotonic()
-    while process.poll() is None:
-        figures = _latest(history)
+    while True:
+        figures = (stats_files.history(report_dir) or [{}])[-1]
         detail = (
             f"{figures.get('Total Request Count', '0')} requests, {float(figures.get('Requests/s') or 0):.0f}/s, "
             f"{figures.get('Total Failure Count', '0')} failed, {figures.get('User Count', '0')} users"
@@ -382,20 +376,9 @@ def _run_locust(args: list[str], env: dict[str, str], history: Path, display: Pr
         )
         display.update(min(time.monotonic() - started, display.total), phase="load", detail=detail)
         try:
-            process.wait(timeout=1.0)
+            return process.wait(timeout=1.0)
         except subprocess.TimeoutExpired:
             continue
-    return process.returncode
-
-
-def _latest(history: Path) -> dict[str, str]:
-    """The last aggregated row of Locust's stats history so far (empty before the first)."""
-    try:
-        lines = history.read_text().splitlines()
-    except OSError:
-        return {}
-    rows = [row for row in csv.DictReader(lines) if row.get("Name") == "Aggregated"]
-    return rows[-1] if rows else {}
 
 
 def _request_verdicts(path: Path) -> list[thresholds_module.Verdict]:

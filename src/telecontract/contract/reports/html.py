@@ -9,7 +9,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from telecontract.contract.recording import Exchange, Recorder
-from telecontract.contract.summary import RunSummary
+from telecontract.contract.summary import OperationTally, RunSummary
 from telecontract.findings import Finding
 from telecontract.html import charts
 from telecontract.html.render import render
@@ -21,10 +21,7 @@ MAX_EXAMPLES_PER_RULE = 5
 @dataclass(frozen=True, slots=True)
 class OperationRow:
     label: str
-    cases: int
-    checks: int
-    failed_checks: int
-    warnings: int
+    tally: OperationTally
     statuses: str
     p50_ms: float | None
     p95_ms: float | None
@@ -67,10 +64,7 @@ def write(
         rows.append(
             OperationRow(
                 label=label,
-                cases=tally.cases,
-                checks=tally.checks,
-                failed_checks=tally.failed_checks,
-                warnings=tally.warnings,
+                tally=tally,
                 statuses=", ".join(f"{status} ({n})" for status, n in sorted(tally.statuses.items())),
                 p50_ms=percentile(times, 0.5),
                 p95_ms=percentile(times, 0.95),

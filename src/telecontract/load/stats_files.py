@@ -1,0 +1,30 @@
+"""The CSV files Locust writes into a run's report folder (`--csv PREFIX`), read by name.
+
+`locust_stats.csv` (one row per request name, and the aggregate) and `locust_stats_history.csv`
+(the aggregate, once a second). The runner, its progress and report.html all read them here.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+PREFIX = "locust"  # Locust's --csv prefix inside the report folder
+AGGREGATED = "Aggregated"
+
+
+def stats(report_dir: Path) -> list[dict[str, str]]:
+    return _rows(report_dir / f"{PREFIX}_stats.csv")
+
+
+def history(report_dir: Path) -> list[dict[str, str]]:
+    """The aggregate's rows over time (Locust appends one a second while it runs)."""
+    return [row for row in _rows(report_dir / f"{PREFIX}_stats_history.csv") if row.get("Name") == AGGREGATED]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(newline="") as handle:
+            return list(csv.DictReader(handle))
+    except FileNotFoundError:
+        return []
