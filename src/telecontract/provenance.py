@@ -4,7 +4,8 @@ Every constraint in the spec that can fail a response carries an `x-provenance` 
 or inherited from the nearest enclosing node that has one; a `$ref`'d component carries its own):
 
     x-provenance: {source: documented, page: "...", quote: "..."}
-    x-provenance: {source: provider-reference, reference: "..."}
+    x-provenance: {source: provider-reference, reference: "...", repository: ..., path: ..., commit: ...}
+    x-provenance: {source: provider-reference, reference: "...", url: "https://..."}
     x-provenance: {source: inferred, why: "..."}
 
 Only sourced rules (documented, provider-reference) fail a run by default. To let schemathesis
@@ -79,12 +80,27 @@ class Provenance:
         elif source == "provider-reference":
             if not value.get("reference"):
                 raise ValueError(f"a provider-reference x-provenance names the reference: {value!r}")
-            citation = str(value["reference"])
+            citation = str(value["reference"]) + _where(value)
         else:
             if not value.get("why"):
                 raise ValueError(f"an inferred x-provenance says why in one line: {value!r}")
             citation = str(value["why"])
         return cls(source, citation)
+
+
+def _where(value: dict[str, Any]) -> str:
+    """Where a reader finds a provider's material: repository, path and commit, or the page's address.
+
+    A name alone ("TeleSign's published definitions") cannot be checked, so it is refused.
+    """
+    if value.get("repository"):
+        commit = str(value.get("commit", ""))
+        if not value.get("path") or len(commit) != 40:
+            raise ValueError(f"a repository source names its path and full commit: {value!r}")
+        return f" ({value['repository']}, {value['path']}, commit {commit[:7]})"
+    if value.get("url"):
+        return f" ({value['url']})"
+    raise ValueError(f"a provider-reference names where to find it (repository + path + commit, or url): {value!r}")
 
 
 def provenance_of(node: Any) -> Provenance | None:

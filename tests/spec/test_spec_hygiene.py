@@ -47,7 +47,7 @@ def test_example_missing_a_required_field_is_caught(spec: Spec) -> None:
 def test_example_with_a_wrong_type_is_caught(spec: Spec) -> None:
     document = broken(spec)
     created = document["components"]["responses"]["MaskedSessionCreated"]["content"]["application/json"]
-    created["examples"]["smsSession"]["value"]["session_data"]["validity"] = "500"
+    created["examples"]["smsSession"]["value"]["session_data"]["validity"] = [500]
     problems = hygiene.examples_match_schemas(Spec(document))
     assert len(problems) == 1 and "session_data/validity" in problems[0].message
 

@@ -104,21 +104,24 @@ async def create_session(request: Request) -> Response:
     body = await _json_body(request, state, "createVtsMaskingSession")
     if isinstance(body, Response):
         return body
-    first, second = body["first_party"].lstrip("+"), body["second_party"].lstrip("+")
+    # The plivo SDK may create a session with its first party only (create_session_with_single_party).
+    first, second = body["first_party"].lstrip("+"), str(body.get("second_party", "")).lstrip("+")
     if first == second:
         return vts_error(422, "first_party and second_party must differ")
-    for number in (first, second):
+    parties = {"first_party": first, "second_party": second} if second else {"first_party": first}
+    for field, number in parties.items():
         try:
             phone.parse(number)
         except phone.InvalidNumber as exc:
-            return vts_error(400, {"first_party" if number == first else "second_party": str(exc)})
+            return vts_error(400, {field: str(exc)})
     now = time.time()
     fields = DEFAULTS | body
-    lease = Lease(frozenset({first, second}), _expires_at(now, fields["session_expiry"], state))
+    lease = Lease(frozenset(parties.values()), _expires_at(now, fields["session_expiry"], state))
     virtual_number = state.vts_pool.allocate(lease, exclude=frozenset(), now=now)
     if virtual_number is None:
         return vts_error(409, "No virtual number is free for this pair of parties")
-    fields |= {"virtual_number": virtual_number, "first_party": "+" + first, "second_party": "+" + second}
+    second_party = "+" + second if second else ""
+    fields |= {"virtual_number": virtual_number, "first_party": "+" + first, "second_party": second_party}
     session = VtsSession(uuid.uuid4().hex, fields, lease, now)
     state.vts_sessions[session.session_uuid] = session
     if fields["callback_url"] and fields["session_expiry"]:
@@ -145,10 +148,13 @@ async def _call_back(state: MockState, session: VtsSession, event: str) -> None:
         "status": "expired",
         "timestamp": _timestamp(time.time()),
     }
+    if not payload["second_party"]:  # a single-party session has no second party to name
+        del payload["second_party"]
     if state.config.has("callback_off_schema"):
         del payload["timestamp"]
-    body = callbacks.encode(payload)
-    await callbacks.deliver(state, url, body, callbacks.headers_for(state, "vtsSessionCallback", url, body))
+    # callback_method GET: the fields go in the query, signed as Plivo signs a GET.
+    sending = callbacks.outbound(state, "vtsSessionCallback", url, payload, session.fields["callback_method"] or "POST")
+    await callbacks.deliver(state, sending.url, sending.body, sending.headers, sending.method)
 
 
 def _own_session(request: Request, state: MockState) -> VtsSession | Response:
