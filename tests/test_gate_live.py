@@ -148,6 +148,10 @@ def test_a_spent_budget_is_incomplete_and_names_what_was_not_exercised(numbers_f
         ("vts_with_slash", "Masking", None),
         ("text_rate_limit", "/v1/anonymous", "content_type_conformance"),
         ("v2_dial_answers_200", "/v2/voice", "response_schema_conformance"),
+        # The providers' other published forms: no warning, as each is a source of its own.
+        ("telesign_published_masking", "/v1/anonymous", None),
+        ("telesign_published_voice_v2", "/v2/voice", None),
+        ("plivo_vts_shapes", "Masking", None),
     ],
 )
 def test_a_conforming_variation_passes_and_an_inferred_one_fails_only_strict(

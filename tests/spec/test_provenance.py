@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 
@@ -38,6 +39,9 @@ def test_every_provenance_in_the_spec_is_complete() -> None:
     [
         {"source": "documented", "page": "Standard Voice API"},
         {"source": "provider-reference"},
+        {"source": "provider-reference", "reference": "TeleSign's published definitions"},  # where?
+        {"source": "provider-reference", "reference": "x", "repository": "a/b", "path": "p.yml"},  # which commit?
+        {"source": "provider-reference", "reference": "x", "repository": "a/b", "path": "p.yml", "commit": "6369d89"},
         {"source": "inferred"},
         {"source": "hearsay", "why": "x"},
     ],
@@ -58,3 +62,26 @@ def test_every_rule_of_the_suite_and_every_defect_has_a_source() -> None:
         if rule.provenance is not None:
             assert rule.provenance.citation
     assert {d.caught_by for d in DEFECTS.values()} <= RULES.keys()
+
+
+def test_every_provider_reference_of_a_rule_says_where_a_reader_finds_it() -> None:
+    vague = [
+        rule.name
+        for rule in RULES.values()
+        if rule.provenance is not None
+        and rule.provenance.source == "provider-reference"
+        and not re.search(r"commit [0-9a-f]{40}|https://", rule.provenance.citation)
+    ]
+    assert vague == []
+
+
+def test_a_provider_reference_cites_its_repository_path_and_commit() -> None:
+    value = {
+        "source": "provider-reference",
+        "reference": "the plivo SDK's fixtures",
+        "repository": "plivo/plivo-python",
+        "path": "tests/resources/fixtures/maskingSessionGetResponse.json",
+        "commit": "a0cd3237d2ce1dc46434572997f9ccf380502af0",
+    }
+    citation = Provenance.parse(value).citation
+    assert "plivo/plivo-python, tests/resources/fixtures/maskingSessionGetResponse.json" in citation

@@ -149,13 +149,27 @@ def read_names_the_requested_resource(ctx: Any, response: Any, case: Any) -> Non
     if _is(case, "GET", VOICE_CALL):
         asked, answered = str(parameters.get("reference_id", "")), body.get("reference_id")
     elif _is(case, "GET", VTS_SESSION):
-        asked, answered = str(parameters.get("session_uuid", "")), body.get("session_uuid")
+        asked, answered = str(parameters.get("session_uuid", "")), vts_session(body).get("session_uuid")
     else:
         return
     if not isinstance(answered, str) or answered.upper() != asked.upper():
         raise RuleViolation(
             "read_names_the_requested_resource", f"{case.operation.label} asked for {asked}, answered for {answered}"
         )
+
+
+def vts_session(body: dict[str, Any]) -> dict[str, Any]:
+    """The session of a VTS answer: flat (the VTS page) or wrapped (`response` / `session`, Plivo's form)."""
+    for wrapper in ("response", "session"):
+        inner = body.get(wrapper)
+        if isinstance(inner, dict) and "session_uuid" in inner:
+            return inner
+    return body
+
+
+def _digits(number: Any) -> Any:
+    """A number as digits: the Plivo-compatible forms write the same number with and without `+`."""
+    return number.lstrip("+") if isinstance(number, str) else number
 
 
 def _fingerprint(response: Any) -> str:
@@ -236,21 +250,22 @@ class DomainRules:
     def get_returns_what_post_created(self, ctx: Any, response: Any, case: Any) -> None:
         """A VTS session read back has the parties and number it was created with."""
         body = _json(response)
-        if not isinstance(body, dict) or response.status_code != 200:
+        if not isinstance(body, dict) or response.status_code not in (200, 201):
             return
-        if _is(case, "POST", VTS_SESSIONS) and isinstance(body.get("session_uuid"), str):
-            self.created_vts[body["session_uuid"]] = {
-                k: body.get(k) for k in ("first_party", "second_party", "virtual_number")
+        session = vts_session(body)
+        if _is(case, "POST", VTS_SESSIONS) and isinstance(session.get("session_uuid"), str):
+            self.created_vts[session["session_uuid"]] = {
+                k: _digits(session.get(k)) for k in ("first_party", "second_party", "virtual_number")
             }
         elif _is(case, "GET", VTS_SESSION):
-            created = self.created_vts.get(str(body.get("session_uuid")))
+            created = self.created_vts.get(str(session.get("session_uuid")))
             if created is None:
                 return
-            differing = sorted(k for k, v in created.items() if body.get(k) != v)
+            differing = sorted(k for k, v in created.items() if _digits(session.get(k)) != v)
             if differing:
                 raise RuleViolation(
                     "get_returns_what_post_created",
-                    f"session {body['session_uuid']} read back with different {', '.join(differing)}",
+                    f"session {session['session_uuid']} read back with different {', '.join(differing)}",
                 )
 
     def masked_id_serves_one_session_per_party(self, ctx: Any, response: Any, case: Any) -> None:

@@ -97,8 +97,8 @@ def _open_session(
         "error": None,
         "session_data": {
             "message": "",
-            "phone_number_1": _party(parties[0], countries[0], masked[0]),
-            "phone_number_2": _party(parties[1], countries[1], masked[1]),
+            "phone_number_1": party(parties[0], countries[0], masked[0]),
+            "phone_number_2": party(parties[1], countries[1], masked[1]),
             "resource": resource,
             "session_end_on": utc_text(end_on, " ", ""),
             "validity": validity,
@@ -146,7 +146,7 @@ def _release(lease: Lease) -> None:
     lease.released = True
 
 
-def _party(number: str, country: phone.Country, masked_id: str) -> dict[str, Any]:
+def party(number: str, country: phone.Country, masked_id: str | None) -> dict[str, Any]:
     return {
         "complete_phone_number": number,
         "country_code": country.calling_code,

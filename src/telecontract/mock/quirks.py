@@ -15,6 +15,8 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from telecontract.mock.provider_shapes import SHAPES
+
 VTS_PREFIX = "/v1/Account/"
 RATE_LIMIT_EVERY = 10  # with a rate-limit quirk, every 10th TeleSign request is answered 429
 
@@ -35,8 +37,25 @@ QUIRKS = {
         Quirk("json_rate_limit", "every 10th TeleSign request is answered 429 with a JSON error body"),
         Quirk("text_rate_limit", "every 10th TeleSign request is answered 429 as text/plain (a warning)"),
         Quirk("v2_dial_answers_200", "a Voice v2 dial is answered 200 instead of 202 (a warning: 202 is inferred)"),
+        Quirk(
+            "telesign_published_masking",
+            "Number Masking answers as TeleSign's published definition: validity a string, 400/503 in the "
+            "body shape of a session (masked_id null, no errors array)",
+        ),
+        Quirk(
+            "telesign_published_voice_v2",
+            "Voice v2 answers as TeleSign's published definition: a 32-hex reference_id on every answer, "
+            "to_number_blocked_by_telesign, the dial's external_id echoed",
+        ),
+        Quirk(
+            "plivo_vts_shapes",
+            "VTS answers as the plivo SDK's fixtures: create 201 with session {...}, reads wrapped in response, "
+            "update {api_id, message, session}, delete 200, values typed",
+        ),
     )
 }
+# Quirks that rewrite a whole answer into another provider source's form (see provider_shapes).
+REWRITING = frozenset({"extra_fields", "reworded_descriptions", "v2_dial_answers_200", *SHAPES})
 
 
 class QuirksMiddleware:
@@ -62,7 +81,19 @@ class QuirksMiddleware:
             else:
                 await _answer(send, 429, b"Too many requests", content_type=b"text/plain")
             return
-        await self.app(scope, receive, self._rewriting(send, path))
+        if not self.quirks & REWRITING:
+            await self.app(scope, receive, send)
+            return
+        sent: list[bytes] = []
+
+        async def recording_receive() -> Message:
+            # The provider forms echo what was asked (parties, external_id): keep the request body.
+            message = await receive()
+            if message["type"] == "http.request":
+                sent.append(message.get("body", b""))
+            return message
+
+        await self.app(scope, recording_receive, self._rewriting(send, scope["method"], path, sent))
 
     def _refuses_form(self, path: str) -> bool:
         slashed = path.endswith("/")
@@ -73,9 +104,7 @@ class QuirksMiddleware:
             return False
         return next(self.counter) % RATE_LIMIT_EVERY == 0
 
-    def _rewriting(self, send: Send, path: str) -> Send:
-        if not self.quirks & {"extra_fields", "reworded_descriptions", "v2_dial_answers_200"}:
-            return send
+    def _rewriting(self, send: Send, method: str, path: str, sent: list[bytes]) -> Send:
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -89,21 +118,24 @@ class QuirksMiddleware:
             chunks.append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            status, body = self._rewrite(start["status"], b"".join(chunks), path)
+            original = b"".join(chunks)
+            status, body = self._rewrite(start["status"], original, method, path, b"".join(sent))
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            if body and not original:  # a 204 that became an answer with a body
+                headers.append((b"content-type", b"application/json"))
             headers.append((b"content-length", str(len(body)).encode()))
             await send({**start, "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
 
         return rewriting_send
 
-    def _rewrite(self, status: int, body: bytes, path: str) -> tuple[int, bytes]:
-        try:
-            document = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return status, body
+    def _rewrite(self, status: int, body: bytes, method: str, path: str, request: bytes) -> tuple[int, bytes]:
+        document = _json_or_none(body)
+        asked = _json_or_none(request)
+        for name in sorted(self.quirks & SHAPES.keys()):
+            status, document = SHAPES[name](method, path, status, document, asked)
         if not isinstance(document, dict):
-            return status, body
+            return status, body if document is None else orjson.dumps(document)
         if "v2_dial_answers_200" in self.quirks and path == "/v2/voice" and document.get("status") == "dial_accepted":
             status = 200
         if "reworded_descriptions" in self.quirks and isinstance(document.get("status"), dict):
@@ -113,6 +145,13 @@ class QuirksMiddleware:
         if "extra_fields" in self.quirks:
             _add_fields(document)
         return status, orjson.dumps(document)
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return orjson.loads(body) if body else None
+    except orjson.JSONDecodeError:
+        return None
 
 
 def _add_fields(node: Any) -> None:
