@@ -20,9 +20,15 @@ NUMBER_MASKING = "Get Started with the Number Masking API (TeleSign)"
 VOICE_SESSION = "Set up an Anonymous Voice Session (TeleSign)"
 VOICE_V1 = "Standard Voice API (TeleSign)"
 VOICE_V2 = "Stream Audio and Collect Digits with TeleSign's Voice API"
-TELESIGN_OPENAPI = "TeleSign's published OpenAPI definitions for Number Masking and Voice (archived public copy)"
+TELESIGN_OPENAPI = (
+    "TeleSign's published \"Engage API (Number Masking)\" definition (api-evangelist/telesign, "
+    "openapi/_original/telesign-engage-api-number-masking-openapi.yml, commit 6369d894781cb99011d9455d9a0043c06e40a41e)"
+)
 MUST_SIGN = "you must digitally sign your request message with valid credentials"
-PLIVO = "Plivo's public API reference for Number Masking sessions and the plivo SDK on PyPI (VTS is Plivo-compatible)"
+PLIVO = (
+    "the plivo SDK, VTS being Plivo-compatible (plivo/plivo-python, plivo/resources/maskingsession.py and "
+    "tests/resources/test_maskingsessions.py, commit a0cd3237d2ce1dc46434572997f9ccf380502af0)"
+)
 
 
 def documented(page: str, quote: str) -> Provenance:
