@@ -14,7 +14,7 @@ including with one deliberate contract violation switched on (`with mock.defect(
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -23,6 +23,7 @@ import httpx
 from telecontract.credentials import Credentials
 from telecontract.mock import MockConfig, create_app
 from telecontract.mock.defects import DEFECTS
+from telecontract.mock.quirks import QUIRKS
 from telecontract.mock.state import MockState, SentCallback
 from telecontract.server import serve_in_thread
 from telecontract.sink import Delivery, SinkConfig, create_sink, read_deliveries
@@ -67,13 +68,19 @@ class MockProvider(_Served):
         validity_unit: str = "hours",
         voice_event_url: str | None = None,
         spec: Spec | None = None,
+        quirks: Iterable[str] = (),
     ) -> None:
+        # A quirk answers in another form a provider's own material shows (`telecontract mock --list-quirks`).
+        unknown = sorted(set(quirks) - QUIRKS.keys())
+        if unknown:
+            raise ValueError(f"unknown quirk {unknown[0]!r}; the quirks are: {', '.join(sorted(QUIRKS))}")
         self.credentials = credentials or Credentials.from_env()
         self.config = MockConfig(
             credentials=self.credentials,
             time_scale=time_scale,
             validity_unit=validity_unit,
             voice_event_url=voice_event_url,
+            quirks=frozenset(quirks),
         )
         self.spec = spec or load_spec()
         self.app = create_app(self.config, self.spec)

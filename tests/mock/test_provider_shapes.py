@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from telecontract.conformance import response_problems
 from telecontract.spec import Spec, load_spec
+from telecontract.testing import MockProvider
 
 PAIR = {"phone_number_1": "15555551212", "phone_number_2": "15558675309", "validity_period": 500}
 
@@ -73,3 +75,15 @@ def test_plivo_vts_shapes_wrap_reads_and_answer_create_201_and_delete_200(start_
         ("deleteVtsMaskingSession", deleted),
     ]:
         assert conforms(spec, operation_id, answer) == [], operation_id
+
+
+def test_a_teams_own_tests_get_a_quirk_through_the_fixtures_mock(credentials) -> None:
+    with MockProvider(quirks={"plivo_vts_shapes"}) as mock:
+        created = httpx.post(
+            f"{mock.url}/v1/Account/{credentials.vts_auth_id}/Masking/Session",
+            json={"first_party": "+14155552345", "second_party": "+12165554567"},
+            auth=(credentials.vts_auth_id, credentials.vts_auth_token),
+        )
+    assert created.status_code == 201 and "session" in created.json()
+    with pytest.raises(ValueError, match="unknown quirk 'plivo'; the quirks are: "):
+        MockProvider(quirks={"plivo"})
