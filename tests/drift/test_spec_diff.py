@@ -67,11 +67,11 @@ PAIRS: dict[str, tuple[Edit, Edit]] = {
     ),
     "type-changed": (
         lambda d: at(
-            d, *SCHEMAS, "MaskedSessionResponse", "properties", "session_data", "properties", "validity"
-        ).update(type="string"),
+            d, *SCHEMAS, "MaskedSessionResponse", "properties", "session_data", "properties", "session_end_on"
+        ).update(type="integer"),
         lambda d: at(
-            d, *SCHEMAS, "MaskedSessionResponse", "properties", "session_data", "properties", "validity"
-        ).update(minimum=0),
+            d, *SCHEMAS, "MaskedSessionResponse", "properties", "session_data", "properties", "session_end_on"
+        ).update(type=["string"]),  # one type, written as a list: the same type
     ),
     "response-field-removed": (
         lambda d: at(d, *SCHEMAS, "VoiceCallAccepted", "properties").pop("external_id"),

@@ -14,6 +14,7 @@ from telecontract.cli.console import terminal
 from telecontract.drift import output, recordings, spec_diff, traffic
 from telecontract.drift.findings import ERROR, WARNING, Finding, drift_finding, exit_code
 from telecontract.drift.severity import Level, apply_levels, read_levels
+from telecontract.drift.shared import shared
 from telecontract.errors import SpecError, UsageError
 from telecontract.spec import Spec, default_spec_path, read_document
 
@@ -28,8 +29,8 @@ def _load(path: Path) -> Spec:
         raise UsageError(str(exc.message), hint=exc.hint or "Pass an OpenAPI 3.x document (YAML or JSON).") from None
 
 
-def _emit(findings: list[Finding], fmt: str, fail_on: str, title: str) -> None:
-    click.echo(output.render(findings, fmt, title=title))
+def _emit(findings: list[Finding], fmt: str, fail_on: str, title: str, notes: tuple[str, ...] = ()) -> None:
+    click.echo(output.render(findings, fmt, title=title, notes=notes))
     raise SystemExit(exit_code(findings, FAIL_ON[fail_on]))
 
 
@@ -93,20 +94,53 @@ def drift() -> None:
     """
 
 
-@drift.command("spec", epilog="Example: telecontract drift spec old/openapi.yaml specs/openapi.yaml --fail-on warning")
+@drift.command(
+    "spec",
+    epilog="\b\nExamples:\n  telecontract drift spec old/openapi.yaml specs/openapi.yaml --fail-on warning\n"
+    "  telecontract drift spec specs/openapi.yaml telesign-voice.yml --shared-operations",
+)
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--shared-operations",
+    is_flag=True,
+    help="OLD is our contract, NEW a provider's published definition: compare only the operations both "
+    "describe, paired by method and path (server base path included, operation ids ignored).",
+)
 @_common
 @_levels
-def spec_command(old: Path, new: Path, fmt: str, fail_on: str, levels_file: Path | None) -> None:
+def spec_command(
+    old: Path, new: Path, shared_operations: bool, fmt: str, fail_on: str, levels_file: Path | None
+) -> None:
     """Classify every change from OLD to NEW as breaking (error), risky (warning) or safe (info).
 
     Compares operations, status codes, parameters, headers and every field, inside oneOf / anyOf
     branches too: constraints both ways, types, enums, nullability, defaults, requiredness. A
     breaking change needs a new major info.version.
+
+    With --shared-operations, the findings say where the provider's definition (NEW) and our
+    contract (OLD) part ways: an error is where a client built to our contract may be caught out
+    (a request the provider's word refuses, an answer our contract does not describe).
+    Operations only one side has are listed in one line, not judged; info.version and servers
+    are not compared.
     """
     levels = _read_levels(levels_file, [rule.id for rule in spec_diff.RULES])
-    _emit(spec_diff.diff(_load(old), _load(new), levels), fmt, fail_on, f"spec drift {old} -> {new}")
+    ours, theirs = _load(old), _load(new)
+    if not shared_operations:
+        _emit(spec_diff.diff(ours, theirs, levels), fmt, fail_on, f"spec drift {old} -> {new}")
+    both = shared(ours, theirs)
+    if not both.pairs:
+        raise UsageError(
+            f"{new} and {old} share no operation (method and path).",
+            hint="Paths are joined to each document's server base path; check the servers of both.",
+        )
+    findings = spec_diff.diff(both.ours, both.theirs, levels, versioned=False)
+    title = f"where {new} and our contract {old} part ways, over {len(both.pairs)} shared operation(s)"
+    notes = (
+        f"read as {old.name} -> {new.name}: what would change if our contract took the provider's word",
+        both.left_out(old.name, new.name),
+    )
+    _emit(findings, fmt, fail_on, title, notes)
 
 
 @drift.command("traffic", epilog="Example: telecontract drift traffic reports/gate/traffic.ndjson --format junit")

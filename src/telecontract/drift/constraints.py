@@ -56,6 +56,14 @@ class Constraint:
     wide: Any  # a value that accepts more than `narrow`: what the rule examples and tests use
     narrow: Any
     kind: str  # the JSON type the keyword applies to
+    any_type: bool = False  # format: also said of numbers (int32)
+
+    @property
+    def applies_to(self) -> frozenset[str]:
+        """The types the keyword means something for; empty: every type."""
+        if self.any_type:
+            return frozenset()
+        return frozenset({"integer", "number"}) if self.kind == "integer" else frozenset({self.kind})
 
     @property
     def slug(self) -> str:
@@ -67,7 +75,7 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("maxLength", _upper_narrowed, _upper_widened, 64, 32, "string"),
     Constraint("minLength", _lower_narrowed, _lower_widened, 1, 8, "string"),
     Constraint("pattern", _set_or_changed, _unset_or_changed, None, "^[0-9]+$", "string"),
-    Constraint("format", _set_or_changed, _unset_or_changed, None, "uuid", "string"),
+    Constraint("format", _set_or_changed, _unset_or_changed, None, "uuid", "string", any_type=True),
     Constraint("maximum", _upper_narrowed, _upper_widened, 1000, 100, "integer"),
     Constraint("minimum", _lower_narrowed, _lower_widened, 0, 10, "integer"),
     Constraint("exclusiveMaximum", _upper_narrowed, _upper_widened, 1000, 100, "integer"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from xml.etree import ElementTree
 
 from telecontract.drift.findings import Finding, rank
@@ -10,14 +11,16 @@ from telecontract.drift.findings import Finding, rank
 FORMATS = ("text", "json", "markdown", "junit")
 
 
-def render(findings: list[Finding], fmt: str, *, title: str) -> str:
-    return {"text": _text, "json": _json, "markdown": _markdown, "junit": _junit}[fmt](findings, title)
+def render(findings: list[Finding], fmt: str, *, title: str, notes: Sequence[str] = ()) -> str:
+    """`notes`: lines that say how to read the findings (what was compared, what was left out)."""
+    return {"text": _text, "json": _json, "markdown": _markdown, "junit": _junit}[fmt](findings, title, notes)
 
 
-def _text(findings: list[Finding], title: str) -> str:
+def _text(findings: list[Finding], title: str, notes: Sequence[str]) -> str:
+    noted = [f"  {note}" for note in notes]
     if not findings:
-        return f"{title}: no drift"
-    lines = [f"{title}: {len(findings)} finding(s)"]
+        return "\n".join([f"{title}: no drift", *noted])
+    lines = [f"{title}: {len(findings)} finding(s)", *noted]
     for f in sorted(findings, key=lambda f: (-rank(f.severity), f.operation, f.rule)):
         count = f" (x{f.count})" if f.count > 1 else ""
         where = f"{f.operation}  " if f.operation else ""
@@ -25,12 +28,13 @@ def _text(findings: list[Finding], title: str) -> str:
     return "\n".join(lines)
 
 
-def _json(findings: list[Finding], title: str) -> str:
-    return json.dumps({"title": title, "findings": [f.to_dict() for f in findings]}, indent=2)
+def _json(findings: list[Finding], title: str, notes: Sequence[str]) -> str:
+    noted = {"notes": list(notes)} if notes else {}
+    return json.dumps({"title": title, **noted, "findings": [f.to_dict() for f in findings]}, indent=2)
 
 
-def _markdown(findings: list[Finding], title: str) -> str:
-    lines = [f"# {title}", ""]
+def _markdown(findings: list[Finding], title: str, notes: Sequence[str]) -> str:
+    lines = [f"# {title}", "", *(line for note in notes for line in (note, ""))]
     if not findings:
         return "\n".join([*lines, "No drift."])
     lines += ["| severity | rule | operation | location | finding | count |", "|---|---|---|---|---|---:|"]
@@ -40,7 +44,7 @@ def _markdown(findings: list[Finding], title: str) -> str:
     return "\n".join(lines)
 
 
-def _junit(findings: list[Finding], title: str) -> str:
+def _junit(findings: list[Finding], title: str, notes: Sequence[str]) -> str:
     suite = ElementTree.Element(
         "testsuite",
         name=title,
@@ -54,4 +58,6 @@ def _junit(findings: list[Finding], title: str) -> str:
             failure.text = f"{f.message} (seen {f.count} time(s))"
     if not findings:
         ElementTree.SubElement(suite, "testcase", classname="drift", name="no drift")
+    if notes:
+        ElementTree.SubElement(suite, "system-out").text = "\n".join(notes)
     return ElementTree.tostring(suite, encoding="unicode")

@@ -3,7 +3,9 @@
 `allOf` is folded into one schema; each `oneOf` / `anyOf` branch is unfolded under a pointer of its
 own, `/oneOf(dial)/params/to`, named by its discriminator value, the constant that tells the
 branches apart, its `$ref` target, its type, or else its position. Two versions of a spec that name a
-branch the same way are compared branch by branch.
+branch the same way are compared branch by branch. A choice of one schema or null (3.1's nullable
+`$ref`) is that schema, nullable: no branch. How each keyword reads in 3.0, 3.1 and 3.2 is
+`drift.reading`'s job.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telecontract.drift.constraints import CONSTRAINTS
+from telecontract.drift.reading import BRANCHING, constraint_values, enum_values, is_null_schema, lone_branch, nullable
+from telecontract.drift.reading import types as _types
 from telecontract.spec import Spec
 
-BRANCHING = ("oneOf", "anyOf")
+__all__ = ["BRANCHING", "Field", "branch_names", "fields", "merged"]
 # The keywords a field keeps for comparison: every constraint drift has a rule for, and the default.
 CONSTRAINT_KEYWORDS = (*(constraint.keyword for constraint in CONSTRAINTS), "default")
 
@@ -29,6 +33,8 @@ class Field:
     constraints: dict[str, Any] = field(default_factory=dict, compare=False)  # keyword -> value, when set
     nullable: bool = False
     branch: str | None = None  # "oneOf" or "anyOf" when this field is one branch of a choice
+    chooses: bool = False  # the node offers a oneOf / anyOf choice of its own
+    folded: str | None = None  # "anyOf(Name)": the one branch a choice of it-or-null was read as
 
 
 def merged(spec: Spec, schema: Any, depth: int = 0) -> dict[str, Any]:
@@ -42,11 +48,7 @@ def merged(spec: Spec, schema: Any, depth: int = 0) -> dict[str, Any]:
     for part in (merged(spec, p, depth + 1) for p in schema.get("allOf", [])):
         for name, child in part.get("properties", {}).items():
             # A later part refines a property (e.g. narrows status.code to an enum): merge, not replace.
-            properties[name] = (
-                {**merged(spec, properties[name], depth + 1), **merged(spec, child, depth + 1)}
-                if (name in properties)
-                else child
-            )
+            properties[name] = _refined(spec, properties[name], child, depth + 1) if name in properties else child
         required |= set(part.get("required", []))
         for key, value in part.items():
             if key not in ("properties", "required"):
@@ -58,22 +60,21 @@ def merged(spec: Spec, schema: Any, depth: int = 0) -> dict[str, Any]:
     return result
 
 
-def _types(schema: dict[str, Any]) -> frozenset[str]:
-    declared = schema.get("type")
-    if isinstance(declared, list):
-        return frozenset(declared)
-    if isinstance(declared, str):
-        return frozenset({declared})
-    if "const" in schema:
-        return frozenset({type(schema["const"]).__name__})
-    return frozenset()
+def _refined(spec: Spec, earlier: Any, later: Any, depth: int) -> dict[str, Any]:
+    """A property two allOf parts both describe: the later one's keywords win, properties merge all the way down.
 
-
-def _nullable(schema: dict[str, Any]) -> bool:
-    """null accepted: `type: [..., "null"]`, OpenAPI 3.0's `nullable: true`, or a `{type: null}` branch."""
-    if "null" in _types(schema) or schema.get("nullable") is True:
-        return True
-    return any(isinstance(b, dict) and b.get("type") == "null" for k in BRANCHING for b in schema.get(k, []))
+    So a part that narrows `status` to its `code` keeps the `updated_on` the first part lists.
+    """
+    before, after = merged(spec, earlier, depth), merged(spec, later, depth)
+    result = {**before, **after}
+    properties = dict(before.get("properties", {}))
+    for name, child in after.get("properties", {}).items():
+        properties[name] = _refined(spec, properties[name], child, depth + 1) if name in properties else child
+    if properties:
+        result["properties"] = properties
+    if required := set(before.get("required", [])) | set(after.get("required", [])):
+        result["required"] = sorted(required)
+    return result
 
 
 def branch_names(spec: Spec, node: dict[str, Any], keyword: str) -> list[str]:
@@ -131,17 +132,22 @@ def fields(
     node = merged(spec, schema)
     if depth > 12:
         return
-    enum = node.get("enum")
-    if "const" in node:
-        enum = [node["const"]]
+    folded = None
+    if found := lone_branch(node):
+        keyword, index = found
+        folded = f"{keyword}({branch_names(spec, node, keyword)[index]})"
+        rest = {k: v for k, v in node.items() if k != keyword}
+        node = {**merged(spec, {"allOf": [rest, node[keyword][index]]}), "nullable": True}
     yield Field(
         pointer or "/",
         _types(node),
-        frozenset(map(str, enum)) if enum is not None else None,
+        enum_values(node),
         required,
-        {k: node[k] for k in CONSTRAINT_KEYWORDS if k in node},
-        _nullable(node),
+        constraint_values(node, CONSTRAINT_KEYWORDS),
+        nullable(node),
         branch,
+        chooses=any(not is_null_schema(b) for k in BRANCHING for b in node.get(k, [])),
+        folded=folded,
     )
     required_names = set(node.get("required", []))
     for name, child in node.get("properties", {}).items():
@@ -150,9 +156,9 @@ def fields(
         yield from fields(spec, node["items"], f"{pointer}/[]", True, depth + 1)
     for keyword in BRANCHING:
         raw = node.get(keyword, [])
-        if not raw or all(isinstance(b, dict) and b.get("type") == "null" for b in raw):
+        if all(is_null_schema(b) for b in raw):
             continue
         for name, option in zip(branch_names(spec, node, keyword), raw, strict=True):
-            if isinstance(option, dict) and option.get("type") == "null":
+            if is_null_schema(option):
                 continue  # a null branch is the field's nullability, compared as such
             yield from fields(spec, option, f"{pointer}/{keyword}({name})", required, depth + 1, keyword)

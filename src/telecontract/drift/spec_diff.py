@@ -18,6 +18,8 @@ from typing import Any
 
 from telecontract.drift.constraints import CONSTRAINTS, Constraint, shown
 from telecontract.drift.findings import ERROR, INFO, WARNING, Finding, Severity, drift_finding
+from telecontract.drift.pairing import pairs
+from telecontract.drift.reading import covers
 from telecontract.drift.schemas import Field, fields
 from telecontract.drift.severity import Level, apply_levels
 from telecontract.spec import Operation, Spec
@@ -62,9 +64,12 @@ def _responses(spec: Spec, op: Operation) -> dict[str, Any]:
 
 
 def _body_schema(spec: Spec, holder: dict[str, Any]) -> Any | None:
-    content = spec.resolve(holder).get("content", {}) if holder else {}
-    media = content.get("application/json") or content.get("application/x-www-form-urlencoded")
-    return media.get("schema") if media else None
+    """The JSON body's schema (`application/json; charset=utf-8` and `+json` types too), else the form's."""
+    content = (spec.resolve(holder).get("content") or {}) if holder else {}
+    by_essence = {str(media).split(";")[0].strip().lower(): value for media, value in content.items()}
+    json_types = sorted((m for m in by_essence if m == "application/json" or m.endswith("+json")), key=len)
+    media = by_essence.get(json_types[0]) if json_types else by_essence.get("application/x-www-form-urlencoded")
+    return media.get("schema") if isinstance(media, dict) else None
 
 
 def _parameters_of(spec: Spec, op: Operation, key: str) -> dict[str, Any]:
@@ -111,11 +116,12 @@ def _walk_pairs(
         for label in sorted(old_payloads.keys() & new_payloads.keys()):
             before = {f.pointer: f for f in fields(old, old_payloads[label])}
             after = {f.pointer: f for f in fields(new, new_payloads[label])}
-            lone = [p for p in before.keys() ^ after.keys() if (before.get(p) or after[p]).branch]
-            for pointer in sorted(before.keys() | after.keys()):
+            paired = list(pairs(before, after))
+            lone = [p for p, was, now in paired if (was is None) != (now is None) and (was or now).branch]  # type: ignore[union-attr]
+            for pointer, was, now in paired:
                 inside_lone = any(pointer == b or pointer.startswith(b + "/") for b in lone)
                 if inside_lone == branches and (not branches or pointer in lone):
-                    yield key, _pointer(key, label) + pointer.rstrip("/"), before.get(pointer), after.get(pointer)
+                    yield key, _pointer(key, label) + pointer.rstrip("/"), was, now
 
 
 # ---- the rules -------------------------------------------------------------------------------
@@ -174,21 +180,42 @@ def response_enum_widened(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]
             yield key, where, f"response field {after.pointer} may now be {added}, which clients may not handle"
 
 
+def _type_sets(before: Field, after: Field) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The two sides' types when they differ; null aside (it has rules of its own) unless one side is only null."""
+    was, now = before.types, after.types
+    if was - {"null"} and now - {"null"}:
+        was, now = was - {"null"}, now - {"null"}
+    if not was or not now or (covers(was, now) and covers(now, was)):
+        return None
+    return was, now
+
+
+def _types_shown(field: Field) -> str:
+    return "/".join(sorted(field.types))
+
+
 def type_changed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
+    """Neither side's types include the other's: integer -> string."""
     for side in ("request", "response"):
         for key, where, before, after in _field_pairs(old, new, side):
-            if before is None or after is None:
+            sets = _type_sets(before, after) if before and after else None
+            if before and after and sets and not covers(*sets) and not covers(sets[1], sets[0]):
+                sentence = f"changed type from {_types_shown(before)} to {_types_shown(after)}"
+                yield key, where, f"{side} field {after.pointer} {sentence}"
+
+
+def type_rule(side: str, direction: str) -> Detect:
+    """Types only dropped (narrowed: integer/string -> string) or only added (widened)."""
+
+    def detect(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
+        for key, where, before, after in _field_pairs(old, new, side):
+            if not (before and after and (sets := _type_sets(before, after))):
                 continue
-            was, now = before.types - {"null"}, after.types - {"null"}  # nullability has rules of its own
-            if was and now and was != now:
-                yield (
-                    key,
-                    where,
-                    (
-                        f"{side} field {after.pointer} changed type from {'/'.join(sorted(before.types))} "
-                        f"to {'/'.join(sorted(after.types))}"
-                    ),
-                )
+            was, now = sets
+            if covers(was, now) if direction == "narrowed" else covers(now, was):
+                yield key, where, f"{side} field {after.pointer}: type {_types_shown(before)} -> {_types_shown(after)}"
+
+    return detect
 
 
 def branch_rule(side: str, change: str) -> Detect:
@@ -213,11 +240,17 @@ def constraint_rule(constraint: Constraint, side: str, direction: str) -> Detect
         for key, where, before, after in _field_pairs(old, new, side):
             if before is None or after is None:
                 continue
+            if not (_applies(constraint, before) and _applies(constraint, after)):
+                continue  # minimum of an integer against a string: the type rules tell that change
             was, now = before.constraints.get(constraint.keyword), after.constraints.get(constraint.keyword)
             if was != now and goes(was, now):
                 yield key, where, f"{side} field {after.pointer}: {constraint.keyword} {shown(was)} -> {shown(now)}"
 
     return detect
+
+
+def _applies(constraint: Constraint, field: Field) -> bool:
+    return not field.types or not constraint.applies_to or bool(field.types & constraint.applies_to)
 
 
 def nullable_rule(side: str, direction: str) -> Detect:
@@ -254,15 +287,29 @@ def response_field_optional(old: Spec, new: Spec) -> Iterator[tuple[str, str, st
             yield key, where, f"response field {after.pointer} is no longer guaranteed (became optional)"
 
 
+def _scheme(spec: Spec, name: str) -> str:
+    """A security scheme by what a client does (`basic`, `apiKey header Authorization`), not by its name."""
+    scheme = spec.resolve(spec.document.get("components", {}).get("securitySchemes", {}).get(name, {}))
+    if not isinstance(scheme, dict) or not scheme:
+        return name  # undeclared: the name is all there is
+    if scheme.get("type") == "http":
+        return str(scheme.get("scheme", "http")).lower()
+    if scheme.get("type") == "apiKey":
+        return f"apiKey {scheme.get('in')} {scheme.get('name')}"
+    return str(scheme.get("type"))
+
+
 def _security(spec: Spec, op: Operation) -> str:
+    """The alternatives a client may authenticate with; two documents may name one scheme differently."""
     requirements = op.definition.get("security", spec.document.get("security", []))
-    return repr(sorted(sorted(r) for r in requirements))
+    alternatives = {" and ".join(sorted(_scheme(spec, name) for name in r)) or "none" for r in requirements}
+    return " or ".join(sorted(alternatives)) or "none"
 
 
 def security_changed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
     for key, old_op, new_op in _shared(old, new):
-        if _security(old, old_op) != _security(new, new_op):
-            yield key, _pointer(key, "security"), f"{key} changed its security requirements"
+        if (was := _security(old, old_op)) != (now := _security(new, new_op)):
+            yield key, _pointer(key, "security"), f"{key} changed its security requirements: {was} -> {now}"
     old_schemes = old.document.get("components", {}).get("securitySchemes", {})
     new_schemes = new.document.get("components", {}).get("securitySchemes", {})
     for name in sorted(old_schemes.keys() & new_schemes.keys()):
@@ -467,6 +514,20 @@ SHAPE_RULES: tuple[Rule, ...] = (
     ),
 )
 
+TYPE_RULES: tuple[Rule, ...] = tuple(
+    Rule(
+        f"{side}-type-{direction}",
+        _severity(side, direction),
+        f"a {side} field {'accepts fewer' if direction == 'narrowed' else 'accepts more'} types",
+        type_rule(side, direction),
+        f"{side} field type [integer, string] -> string"
+        if direction == "narrowed"
+        else f"{side} field type string -> [integer, string]",
+    )
+    for side in SIDES
+    for direction in ("narrowed", "widened")
+)
+
 VERSION_RULE = Rule(
     "version-not-bumped",
     ERROR,
@@ -474,7 +535,7 @@ VERSION_RULE = Rule(
     lambda old, new: iter(()),  # judged from the other findings, in `diff`
     "a request field made required, info.version 1.4.0 -> 1.5.0",
 )
-RULES: tuple[Rule, ...] = (*FIELD_RULES, *CONSTRAINT_RULES, *SHAPE_RULES, VERSION_RULE)
+RULES: tuple[Rule, ...] = (*FIELD_RULES, *CONSTRAINT_RULES, *SHAPE_RULES, *TYPE_RULES, VERSION_RULE)
 
 
 def _major(version: Any) -> int | None:
@@ -500,12 +561,18 @@ def version_findings(old: Spec, new: Spec, findings: list[Finding]) -> Iterator[
     )
 
 
-def diff(old: Spec, new: Spec, levels: Mapping[str, Level] | None = None) -> list[Finding]:
-    """Every change from old to new, at the team's severity levels (`levels`: rule id -> level)."""
+def diff(old: Spec, new: Spec, levels: Mapping[str, Level] | None = None, *, versioned: bool = True) -> list[Finding]:
+    """Every change from old to new, at the team's severity levels (`levels`: rule id -> level).
+
+    `versioned=False` when the two are not versions of one document (our contract and a
+    provider's definition): their `info.version`s owe each other nothing.
+    """
     found = [
         drift_finding(rule.id, rule.severity, location, sentence, operation)
         for rule in RULES
         for operation, location, sentence in rule.detect(old, new)
     ]
     found = apply_levels(found, levels or {})
+    if not versioned:
+        return found
     return found + apply_levels(list(version_findings(old, new, found)), levels or {})
