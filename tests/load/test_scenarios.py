@@ -5,12 +5,12 @@ Locust runs in subprocesses: importing it here would monkey-patch this process w
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -96,14 +96,15 @@ def test_an_impossible_latency_threshold_is_reported_with_its_value(tmp_path: Pa
     assert "threshold p50[create_sms_voice_session]<0 BREACHED: measured" in result.stdout + result.stderr
 
 
-def test_distributed_run_aggregates_all_workers(tmp_path: Path) -> None:
+def test_distributed_run_aggregates_all_workers(tmp_path: Path, locust_table: Callable[[str], dict[str, int]]) -> None:
     result, summary = load(tmp_path, "callbacks", "--processes", "2")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert len(list((tmp_path / "ledger").glob("placed-*.txt"))) == 2  # both workers placed calls
-    with (tmp_path / "locust_stats.csv").open() as handle:
-        placed_requests = next(int(r["Request Count"]) for r in csv.DictReader(handle) if r["Name"] == "place_call")
-    # The master's count is the sum over both workers: it matches what the workers wrote down
-    # (a call cut off by the stop may be in one and not the other).
+    # summary.json counts what the master's table counts, the sum over both workers.
+    table = locust_table(result.stderr)
+    placed_requests = summary["per_request"]["POST place_call"]["requests"]
+    assert (table["Aggregated"], table["place_call"]) == (summary["locust"]["requests"], placed_requests)
+    # It matches what the workers wrote down (a call cut off by the stop may be in one and not the other).
     assert abs(placed_requests - summary["callbacks"]["placed"]) <= 8
     assert summary["callbacks"]["lost_callbacks"] == 0
 

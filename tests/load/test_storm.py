@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -60,7 +61,9 @@ def test_a_slow_receiver_breaches_timeouts_and_gets_retries(tmp_path: Path) -> N
     assert max(attempts.values()) >= 2
 
 
-def test_duplicates_and_out_of_order_events_are_sent_as_asked(tmp_path: Path) -> None:
+def test_duplicates_and_out_of_order_events_are_sent_as_asked(
+    tmp_path: Path, locust_table: Callable[[str], dict[str, int]]
+) -> None:
     seen: list[dict] = []
 
     async def record(request: Request) -> Response:
@@ -79,3 +82,6 @@ def test_duplicates_and_out_of_order_events_are_sent_as_asked(tmp_path: Path) ->
     assert sum(len(events) > 3 for events in per_call.values()) > 0  # some arrived twice
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["per_kind"]["voiceEvent"]["requests"] > 0
+    # The deliveries printed per kind are the ones in Locust's table, not a lagging CSV's.
+    assert summary["per_kind"]["voiceEvent"]["requests"] == locust_table(run.stderr)["voiceEvent"]
+    assert f"voiceEvent: {summary['per_kind']['voiceEvent']['requests']:.0f} deliveries" in run.stdout

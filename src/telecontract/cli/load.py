@@ -11,12 +11,15 @@ from telecontract import webhooks
 from telecontract.cli.configured import as_defaults, resolved
 from telecontract.cli.options import progress_option, spec_option
 from telecontract.config import ConfigFile
+from telecontract.errors import UsageError
+from telecontract.load import report_files
 from telecontract.load.baseline import DEFAULT_MAX_REGRESSION
-from telecontract.load.run import LoadPlan, run
+from telecontract.load.run import LoadPlan, LoadReport, run
 from telecontract.load.storm import Storm, check_share, parse_weights
+from telecontract.load.thresholds import shown
 from telecontract.mock.defects import DEFECTS
 from telecontract.progress import Mode
-from telecontract.receiver.targets import check_reachable, parse_receiver_urls
+from telecontract.receiver.targets import parse_receiver_urls
 from telecontract.spec import load_spec, use_spec
 from telecontract.webhooks import PROVIDER_TIMEOUT
 
@@ -50,12 +53,13 @@ def _use_profile(ctx: click.Context, _param: click.Parameter, name: str | None) 
 )
 @click.option("--users", default=10, show_default=True, type=click.IntRange(1))
 @click.option("--spawn-rate", default=10.0, show_default=True, type=click.FloatRange(min=0, min_open=True))
-@click.option("--run-time", default="30s", show_default=True, help="e.g. 30s, 5m.")
+@click.option("--run-time", default="30s", show_default=True, help="e.g. 30s, 5m, 1h30m (more than 0).")
 @click.option("--target-url", default=None, help="Server under test; default: the embedded mock.")
 @click.option(
     "--thresholds",
     default=None,
-    help="e.g. 'p95<200;fail_ratio<0.01;rps>50;lost_callbacks==0' (see docs for the metrics).",
+    help="e.g. 'p95<200;fail_ratio<0.01;rps>50;lost_callbacks==0' (see docs for the metrics); they decide "
+    "the exit code. Default: fail_ratio<0.01, and lost_callbacks==0 for callbacks.",
 )
 @click.option(
     "--processes",
@@ -153,22 +157,30 @@ def load(
     spec_path: Path | None,
     profile: str | None,
 ) -> None:
-    """Run a load scenario headless; exit 1 when a threshold is breached.
+    """Run a load scenario headless; exit 1 when a threshold is breached or nothing was sent.
 
-    Writes Locust's HTML and CSV reports and summary.json into --report-dir.
+    The thresholds decide (a few failed requests under fail_ratio<0.05 pass); every option is
+    checked before anything starts (exit 2). Writes report.html, junit.xml, summary.json and
+    Locust's own reports into --report-dir, after removing an earlier run's.
     """
+    check_share("--duplicates", duplicates)
+    check_share("--out-of-order", out_of_order)
+    if kind_weights and not receiver_urls:
+        raise UsageError(
+            "--kind-weight weighs the kinds callback_storm sends to --receiver-url.",
+            hint="Add --scenario callback_storm --receiver-url [KIND=]URL, or leave --kind-weight out.",
+        )
     storm = None
     if receiver_urls:
         if spec_path is not None:
             use_spec(spec_path)
         kinds = webhooks.kinds(load_spec())
         urls = parse_receiver_urls(receiver_urls, kinds)
-        check_reachable(urls)
-        storm = Storm(
+        storm = Storm(  # reachability is checked by the run, once every other option has been
             urls=urls,
             weights=parse_weights(kind_weights, urls),
-            duplicates=check_share("--duplicates", duplicates),
-            out_of_order=check_share("--out-of-order", out_of_order),
+            duplicates=duplicates,
+            out_of_order=out_of_order,
             time_scale=time_scale,
             timeout=receiver_timeout,
         )
@@ -190,19 +202,37 @@ def load(
         progress=progress,
     )
     report = run(plan)
+    echo_report(report)
+    click.echo(f"seed {plan.seed}; repeat this run with: {report.command}")
+    raise SystemExit(0 if report.passed else 2 if report.broken else 1)
+
+
+def echo_report(report: LoadReport) -> None:
+    """What was counted, each verdict, and PASS or FAIL naming what broke."""
+    totals = report.locust
+    click.echo(
+        f"{Path(report.scenario).stem}: {totals.get('requests') or 0:.0f} requests, "
+        f"{totals.get('failures') or 0:.0f} failed, {totals.get('rps') or 0:.1f}/s, "
+        f"p50 {_ms(totals.get('p50_ms'))}, p95 {_ms(totals.get('p95_ms'))}, p99 {_ms(totals.get('p99_ms'))}"
+    )
     for kind, figures in sorted(report.per_kind.items()):
         click.echo(
-            f"{kind}: {figures['requests']:.0f} deliveries, {figures['failures']:.0f} failed, "
-            f"p50 {figures['p50_ms']:g} ms, p95 {figures['p95_ms']:g} ms, p99 {figures['p99_ms']:g} ms"
+            f"{kind}: {figures.get('requests') or 0:.0f} deliveries, {figures.get('failures') or 0:.0f} failed, "
+            f"p50 {_ms(figures.get('p50_ms'))}, p95 {_ms(figures.get('p95_ms'))}, p99 {_ms(figures.get('p99_ms'))}"
         )
-    for verdict in report.callback_verdicts:
+    for verdict in report.verdicts:
         click.echo(verdict.line())
     for comparison in report.comparisons:
         click.echo(comparison.line())
-    click.echo(
-        f"reports: {report_dir}/report.html, {report_dir}/junit.xml, {report_dir}/summary.json, "
-        f"{report_dir}/locust.html, {report_dir}/locust_stats.csv"
-    )
-    click.echo(f"{'PASS' if report.passed else 'FAIL'}: load run of {plan.scenario}")
-    click.echo(f"seed {plan.seed}; repeat this run with: {report.command}")
-    raise SystemExit(0 if report.passed else 1)
+    for problem in report.problems:
+        click.echo(f"run: {problem.message}")
+    click.echo(f"reports: {', '.join(str(path) for path in report_files.written(report.report_dir))}")
+    broke = [f"threshold {v.threshold}" for v in report.verdicts if not v.passed]
+    broke += [f"baseline {c.metric}" for c in report.comparisons if c.regressed]
+    broke += [problem.message for problem in report.problems]
+    verdict = "PASS" if report.passed else f"FAIL ({'; '.join(broke)})"
+    click.echo(f"{verdict}: load run of {report.scenario}")
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{shown(value)} ms"

@@ -8,6 +8,7 @@ percentage points, since a baseline of zero failures has no relative change.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ UNITS = {"p50": "ms", "p95": "ms", "p99": "ms", "rps": "/s", "fail_ratio": ""}
 class Comparison:
     metric: str
     baseline: float
-    current: float
+    current: float | None  # None: this run has no such figure (no request was timed), never "ok"
     limit: float  # the fraction allowed (0.1 = 10%; for fail_ratio, 0.01 = one percentage point)
 
     @property
@@ -43,12 +44,16 @@ class Comparison:
 
     @property
     def regressed(self) -> bool:
+        if self.current is None:
+            return True
         bigger_is_worse = METRICS[self.metric][1]
         return self.current > self.bound if bigger_is_worse else self.current < self.bound
 
     @property
     def change(self) -> str:
         """The change as people read it: +12.5% (or +0.80 pt for the failure ratio)."""
+        if self.current is None:
+            return "no data"
         if self.metric == "fail_ratio":
             return f"{(self.current - self.baseline) * 100:+.2f} pt"
         if self.baseline == 0:
@@ -59,8 +64,9 @@ class Comparison:
         unit = UNITS[self.metric]
         allowed = f"{self.limit * 100:g} pt" if self.metric == "fail_ratio" else f"{self.limit * 100:g}%"
         verdict = "REGRESSED" if self.regressed else "ok"
+        current = "no data" if self.current is None else f"{self.current:g}{unit}"
         return (
-            f"baseline {self.metric}: {self.baseline:g}{unit} -> {self.current:g}{unit} ({self.change}, "
+            f"baseline {self.metric}: {self.baseline:g}{unit} -> {current} ({self.change}, "
             f"allowed {allowed}): {verdict}"
         )
 
@@ -99,7 +105,7 @@ def parse_limits(text: str) -> dict[str, float]:
     return limits
 
 
-def read(path: Path) -> dict[str, float]:
+def read(path: Path) -> dict[str, float | None]:
     """The figures of an earlier run's summary.json (what `telecontract load` writes)."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -114,20 +120,29 @@ def read(path: Path) -> dict[str, float]:
         raise UsageError(
             f"Baseline {path} has no load figures.", hint="Use the summary.json of a `telecontract load` run."
         )
+    if not figures["requests"] or any(figures.get(key) is None for key, _ in METRICS.values() if key != "fail_ratio"):
+        raise UsageError(
+            f"Baseline {path} is of a run that sent no request: there is nothing to compare with.",
+            hint="Use the summary.json of a run that sent requests.",
+        )
     return figures_of(figures)
 
 
-def figures_of(locust: dict[str, float]) -> dict[str, float]:
-    """Locust's totals with the failure ratio added."""
-    requests = locust.get("requests", 0.0)
-    return {**locust, "fail_ratio": locust.get("failures", 0.0) / requests if requests else 0.0}
+def figures_of(locust: Mapping[str, float | None]) -> dict[str, float | None]:
+    """Locust's totals with the failure ratio added (None when no request was sent)."""
+    requests = locust.get("requests") or 0.0
+    return {**locust, "fail_ratio": (locust.get("failures") or 0.0) / requests if requests else None}
 
 
-def compare(current: dict[str, float], baseline: dict[str, float], limits: dict[str, float]) -> list[Comparison]:
-    current = figures_of(current)
-    return [
-        Comparison(
-            metric, float(baseline.get(METRICS[metric][0], 0.0)), float(current.get(METRICS[metric][0], 0.0)), limit
+def compare(
+    current: Mapping[str, float | None], baseline: Mapping[str, float | None], limits: dict[str, float]
+) -> list[Comparison]:
+    now = figures_of(current)
+    comparisons = []
+    for metric, limit in limits.items():
+        key = METRICS[metric][0]
+        value = now.get(key)
+        comparisons.append(
+            Comparison(metric, float(baseline.get(key) or 0.0), None if value is None else float(value), limit)
         )
-        for metric, limit in limits.items()
-    ]
+    return comparisons

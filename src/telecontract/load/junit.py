@@ -1,7 +1,8 @@
 """junit.xml of a load run: one test case per threshold and per baseline figure, for CI test views.
 
 A breached threshold or a regressed figure is a failure with the measured value in its message,
-so a CI that shows JUnit results shows what held and what did not without opening a report.
+so a CI that shows JUnit results shows what held and what did not without opening a report. A run
+that sent nothing is a failure too; one Locust could not finish is an error.
 """
 
 from __future__ import annotations
@@ -30,11 +31,15 @@ def write(path: Path, report: LoadReport) -> None:
         if comparison.regressed:
             failures += 1
             ElementTree.SubElement(case, "failure", message=comparison.line(), type="regression")
-    if report.locust_exit_code not in (0, 1):  # Locust itself failed: no figure to trust
-        case = ElementTree.SubElement(suite, "testcase", classname=name, name="locust run")
+    for problem in report.problems:  # nothing sent, or Locust did not finish: the run means nothing
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{name}.run", name=problem.name)
         cases += 1
-        errors += 1
-        ElementTree.SubElement(case, "error", message=f"Locust exited {report.locust_exit_code}", type="run")
+        if problem.broken:
+            errors += 1
+            ElementTree.SubElement(case, "error", message=problem.message, type="run")
+        else:
+            failures += 1
+            ElementTree.SubElement(case, "failure", message=problem.message, type="run")
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     suite.set("errors", str(errors))

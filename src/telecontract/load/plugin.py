@@ -1,26 +1,27 @@
-"""Locust hooks every scenario imports: `--thresholds`, evaluated when the run ends.
+"""Locust hooks every scenario imports: `--thresholds` for plain `locust -f`, and the run's seed.
 
-With plain `locust -f .../load/scenarios/...` the thresholds work the same; a breach makes Locust exit 1 and
-prints one line per threshold with its limit and measured value.
+With plain `locust -f .../load/scenarios/... --thresholds ...` the thresholds decide the exit code:
+1 when one breaks, 0 when all hold, whatever Locust's own "exit 1 on any error" would say (a
+`fail_ratio<0.05` with a few failures passes). A threshold Locust cannot read stops it before
+any user starts. `telecontract load` does not pass thresholds here: it judges Locust's final
+figures itself, with the callback counts only it has.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import random
-from pathlib import Path
+import sys
 from typing import Any
 
 import locust.stats
 from locust import events
+from locust.runners import WorkerRunner
 
 from telecontract.errors import UsageError
-from telecontract.load import thresholds
-from telecontract.load.settings import ENV_SEED, ENV_THRESHOLDS, ENV_VERDICTS
+from telecontract.load import figures, thresholds
+from telecontract.load.settings import ENV_SEED, ENV_THRESHOLDS
 
-logger = logging.getLogger("telecontract.load")
 # `telecontract load` shows progress from the stats history Locust writes: flush it every second
 # (Locust's documented knob; its default of 5 s leaves short runs at zero).
 locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = 1
@@ -46,22 +47,31 @@ def _seed(environment: Any, **_: Any) -> None:
         random.seed(f"{seed}-{worker}")
 
 
-@events.quitting.add_listener
-def _check_thresholds(environment: Any, **_: Any) -> None:
-    options = environment.parsed_options
-    text = getattr(options, "thresholds", "") or os.environ.get(ENV_THRESHOLDS, "")
-    if not text or getattr(options, "worker", False):
-        return  # workers report to the master, which holds the aggregated stats
+def _wanted(environment: Any) -> list[thresholds.Threshold]:
+    text = getattr(environment.parsed_options, "thresholds", "") or ""
+    return [t for t in thresholds.parse(text) if t.metric not in thresholds.CALLBACK_METRICS]
+
+
+@events.init.add_listener
+def _check_thresholds_first(environment: Any, **_: Any) -> None:
+    """A typo in a threshold is found before the first request, not after the run."""
+    if environment.parsed_options is None:
+        return  # run_single_user and other library use: no command line
     try:
-        wanted = [t for t in thresholds.parse(text) if t.metric not in thresholds.CALLBACK_METRICS]
+        _wanted(environment)
     except UsageError as exc:
-        logger.error("%s", exc)
-        environment.process_exit_code = 2
-        return
-    verdicts = thresholds.evaluate(wanted, environment.stats)
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
+
+
+@events.quitting.add_listener
+def _judge_thresholds(environment: Any, **_: Any) -> None:
+    if environment.parsed_options is None or isinstance(environment.runner, WorkerRunner):
+        return  # workers report to the master, which holds the aggregated stats
+    wanted = _wanted(environment)
+    if not wanted:
+        return  # no thresholds: Locust's own exit code stands
+    verdicts = thresholds.evaluate(wanted, figures.from_locust(environment.stats))
     for verdict in verdicts:
         print(verdict.line(), flush=True)  # once, plain: Locust's log would repeat it with a timestamp
-    if os.environ.get(ENV_VERDICTS):  # for the report `telecontract load` writes
-        Path(os.environ[ENV_VERDICTS]).write_text(json.dumps([v.to_dict() for v in verdicts]))
-    if not all(v.passed for v in verdicts):
-        environment.process_exit_code = 1
+    environment.process_exit_code = 0 if all(v.passed for v in verdicts) else 1

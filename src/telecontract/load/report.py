@@ -1,8 +1,8 @@
 """report.html of a load run: thresholds, the baseline, plots over time, each request, callbacks.
 
-Everything comes from what the run left in its report folder (Locust's CSV files, read by
-`load.stats_files`) and the
-`LoadReport`; nothing is measured here.
+The figures and the per-request table come from the `LoadReport` (what Locust counted when it
+quit, equal to its own table); only the plots over time come from the stats history Locust
+writes once a second (`load.stats_files`). Nothing is measured here.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from telecontract.html import charts
 from telecontract.html.render import render
 from telecontract.load import stats_files
+from telecontract.load.figures import Figures
 
 if TYPE_CHECKING:
     from telecontract.load.run import LoadReport
@@ -36,7 +37,7 @@ def write(path: Path, report: LoadReport) -> None:
         {f"p{p.rstrip('%')}": points(p) for p in PERCENTILES}, title="Latency percentiles", y_title="ms"
     )
     users = charts.over_time({"users": points("User Count")}, title="Users", y_title="users", width=440)
-    requests = [row for row in stats_files.stats(report.report_dir) if row.get("Name") != stats_files.AGGREGATED]
+    requests = [_row(report, row) for row in report.stats.entries]
     page = render(
         "load.html.j2",
         title=f"Load run: {Path(report.scenario).stem} against {report.target}",
@@ -54,3 +55,23 @@ def _number(text: str | None) -> float | None:
         return float(text) if text is not None else None
     except ValueError:
         return None
+
+
+def _row(report: LoadReport, figures: Figures) -> dict[str, str]:
+    """A request's row, keyed as Locust's stats CSV names its columns (what the template reads)."""
+
+    def percentile(percent: float) -> str:
+        value = figures.percentile(percent)
+        return "N/A" if value is None else str(value)
+
+    return {
+        "Type": figures.method,
+        "Name": figures.name,
+        "Request Count": str(figures.requests),
+        "Failure Count": str(figures.failures),
+        "50%": percentile(0.5),
+        "95%": percentile(0.95),
+        "99%": percentile(0.99),
+        "Max Response Time": str(figures.max_response_time),
+        "Requests/s": str(report.stats.rps(figures)),
+    }

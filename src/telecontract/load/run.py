@@ -1,16 +1,18 @@
 """A headless load run: the receiver, the embedded mock, Locust, then thresholds and a report.
 
 `run(plan)` does it all and returns a `LoadReport`; `telecontract load` parses options into a
-`LoadPlan` and prints the report. Locust runs as a subprocess (it monkey-patches the process with
-gevent), so nothing here imports it.
+`LoadPlan` and prints the report. Every setting is checked first (`load.preflight`); then an
+earlier run's reports are cleared, Locust runs as a subprocess (it monkey-patches the process with
+gevent, so nothing here imports it) and writes what it counted when it quits
+(`load/hooks/final_figures.py`). The verdict is made here, from those figures and the receiver's
+counts: every threshold holds, the baseline holds, something was sent. Locust's own exit code on
+errors plays no part (a `fail_ratio<0.05` run with a few failures passes).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-import shlex
 import subprocess
 import sys
 import time
@@ -23,48 +25,38 @@ from typing import Any
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.load import baseline as baseline_module
-from telecontract.load import junit, stats_files
+from telecontract.load import figures as figures_module
+from telecontract.load import junit, preflight, report_files, stats_files
 from telecontract.load import report as html_report
-from telecontract.load import scenarios as scenarios_package
 from telecontract.load import thresholds as thresholds_module
+from telecontract.load.figures import FinalStats
 from telecontract.load.ledger import read_placed
-from telecontract.load.settings import ENV_LEDGER_DIR, ENV_SEED, ENV_SINK_URL, ENV_THRESHOLDS, ENV_VERDICTS
-from telecontract.load.storm import Storm
-from telecontract.progress import Mode, ProgressDisplay
+from telecontract.load.plan import LoadPlan
+from telecontract.load.preflight import known_scenarios, seconds_of
+from telecontract.load.settings import ENV_FINAL_FIGURES, ENV_LEDGER_DIR, ENV_SEED, ENV_SINK_URL, ENV_THRESHOLDS
+from telecontract.progress import ProgressDisplay
+from telecontract.receiver.targets import check_reachable
 from telecontract.redaction import redact_url_credentials
 from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.sink.store import read_deliveries, tally
 from telecontract.spec import ENV_SPEC, use_spec
 
-DEFAULT_THRESHOLDS = {
-    "callbacks": "fail_ratio<0.01;lost_callbacks==0",
-    "callback_storm": "fail_ratio<0.01;invalid_answers==0;timeouts==0",
-}
-STORM = "callback_storm"
+__all__ = ["LoadPlan", "LoadReport", "Problem", "known_scenarios", "run", "seconds_of"]
+
 # Callbacks of the run's last calls may still be queued at the target when Locust stops.
 CALLBACK_GRACE_SECONDS = 30.0
-RUN_TIME = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+# Loaded next to every locustfile (`-f SCENARIO,HOOK`): writes what Locust counted when it quits.
+FINAL_FIGURES_HOOK = Path(__file__).resolve().parent / "hooks" / "final_figures.py"
 
 
-SCENARIOS = Path(scenarios_package.__file__).resolve().parent
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a run cannot pass, apart from its thresholds and baseline."""
 
-
-def known_scenarios() -> list[str]:
-    return sorted(p.stem for p in SCENARIOS.glob("*.py") if not p.stem.startswith("_"))
-
-
-def find_scenario(name: str) -> Path:
-    """A shipped scenario by name, or a locustfile of the user's own by path."""
-    if name.endswith(".py") or "/" in name:
-        path = Path(name)
-        if not path.is_file():
-            raise UsageError(f"Locustfile not found: {name}", hint="Give a path to a .py file, or a scenario name.")
-        return path
-    candidate = SCENARIOS / f"{name}.py"
-    if name in known_scenarios():
-        return candidate
-    raise UsageError(f"No load scenario named {name!r}.", hint=f"Known scenarios: {', '.join(known_scenarios())}.")
+    name: str  # the JUnit test case
+    message: str
+    broken: bool = False  # the run itself did not work (no figures): exit 2, not a verdict on the target
 
 
 def _start_mock(port: int, sink_url: str, defects: tuple[str, ...], spec: Path | None) -> subprocess.Popen[bytes]:
@@ -93,84 +85,6 @@ def _start_mock(port: int, sink_url: str, defects: tuple[str, ...], spec: Path |
     return process
 
 
-def _locust_totals(report_dir: Path) -> dict[str, float]:
-    for row in stats_files.stats(report_dir):
-        if row["Name"] == stats_files.AGGREGATED:
-            return {
-                "requests": float(row["Request Count"]),
-                "failures": float(row["Failure Count"]),
-                "rps": float(row["Requests/s"]),
-                "p50_ms": float(row["50%"]),
-                "p95_ms": float(row["95%"]),
-                "p99_ms": float(row["99%"]),
-            }
-    return {}
-
-
-def _per_name(report_dir: Path) -> dict[str, dict[str, float]]:
-    """Each request name's figures from Locust's stats CSV (a storm's names are the callback kinds)."""
-    return {
-        row["Name"]: {
-            "requests": float(row["Request Count"]),
-            "failures": float(row["Failure Count"]),
-            "p50_ms": float(row["50%"]),
-            "p95_ms": float(row["95%"]),
-            "p99_ms": float(row["99%"]),
-        }
-        for row in stats_files.stats(report_dir)
-        if row["Name"] != stats_files.AGGREGATED
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class LoadPlan:
-    scenario: str  # a shipped scenario's name, or the path of a locustfile
-    users: int = 10
-    spawn_rate: float = 10.0
-    run_time: str = "30s"
-    target_url: str | None = None  # None: the embedded mock
-    thresholds: str | None = None  # None: the scenario's default
-    processes: int | None = None
-    defects: tuple[str, ...] = ()
-    report_dir: Path = Path("reports/load")
-    spec: Path | None = None
-    storm: Storm | None = None  # callback_storm: the receiver's URLs and what to send
-    baseline: Path | None = None  # an earlier run's summary.json to compare with
-    max_regression: str | None = None  # e.g. "p95=10%,rps=10%" (default with a baseline: DEFAULT_MAX_REGRESSION)
-    seed: int | None = None
-    progress: Mode = "auto"
-
-    def command(self) -> str:
-        """The `telecontract load` command that repeats this run, every setting spelled out."""
-        parts = ["telecontract", "load", "--scenario", self.scenario, "--users", str(self.users)]
-        parts += ["--spawn-rate", f"{self.spawn_rate:g}", "--run-time", self.run_time]
-
-        def add(flag: str, value: object) -> None:
-            if value is not None and value != "":
-                parts.extend([flag, str(value)])
-
-        add("--seed", self.seed)
-        add("--target-url", self.target_url)
-        add("--thresholds", self.thresholds)
-        add("--processes", self.processes)
-        for defect in self.defects:
-            add("--defect", defect)
-        if self.storm is not None:
-            for kind, url in sorted(self.storm.urls.items()):
-                add("--receiver-url", f"{kind}={url}")
-            for kind, weight in sorted(self.storm.weights.items()):
-                add("--kind-weight", f"{kind}={weight:g}")
-            add("--duplicates", f"{self.storm.duplicates:g}")
-            add("--out-of-order", f"{self.storm.out_of_order:g}")
-            add("--time-scale", f"{self.storm.time_scale:g}")
-            add("--receiver-timeout", f"{self.storm.timeout:g}")
-        add("--baseline", self.baseline)
-        add("--max-regression", self.max_regression)
-        add("--report-dir", self.report_dir)
-        add("--spec", self.spec)
-        return redact_url_credentials(" ".join(shlex.quote(part) for part in parts))  # no user:password from a URL
-
-
 @dataclass(slots=True)
 class LoadReport:
     scenario: str
@@ -178,26 +92,33 @@ class LoadReport:
     users: int
     run_time: str
     thresholds: str
-    locust: dict[str, float]
+    locust: dict[str, float | None]  # the aggregate, as Locust's table counts it
     callbacks: dict[str, float]
     locust_exit_code: int
     callback_verdicts: list[thresholds_module.Verdict] = field(default_factory=list)
     report_dir: Path = Path("reports/load")
-    per_kind: dict[str, dict[str, float]] = field(default_factory=dict)  # callback_storm: latency per kind
-    request_verdicts: list[thresholds_module.Verdict] = field(default_factory=list)  # judged inside Locust
+    per_kind: dict[str, dict[str, float | None]] = field(default_factory=dict)  # callback_storm: per kind
+    request_verdicts: list[thresholds_module.Verdict] = field(default_factory=list)
     comparisons: list[baseline_module.Comparison] = field(default_factory=list)
     baseline: Path | None = None
     seed: int | None = None
     command: str = ""
+    stats: FinalStats = field(default_factory=FinalStats)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        """Locust exits 1 when a request threshold breaks (our Locust plugin); callbacks are judged here."""
+        """Every threshold and baseline figure holds, and nothing kept the run from meaning something."""
         return (
-            self.locust_exit_code == 0
-            and all(v.passed for v in self.callback_verdicts)
+            not self.problems
+            and all(v.passed for v in self.verdicts)
             and not any(c.regressed for c in self.comparisons)
         )
+
+    @property
+    def broken(self) -> bool:
+        """Locust did not get as far as counting: no verdict on the target can be made."""
+        return any(p.broken for p in self.problems)
 
     @property
     def verdicts(self) -> list[thresholds_module.Verdict]:
@@ -210,11 +131,13 @@ class LoadReport:
             "users": self.users,
             "run_time": self.run_time,
             "locust": self.locust,
+            "per_request": {f"{row.method} {row.name}".strip(): self.stats.summary(row) for row in self.stats.entries},
             "callbacks": self.callbacks,
             "thresholds": self.thresholds,
             "locust_exit_code": self.locust_exit_code,
             "per_kind": self.per_kind,
             "passed": self.passed,
+            "problems": [p.message for p in self.problems],
             "request_thresholds": [v.to_dict() for v in self.request_verdicts],
             "callback_thresholds": [v.to_dict() for v in self.callback_verdicts],
             "baseline": {
@@ -227,40 +150,21 @@ class LoadReport:
 
 
 def run(plan: LoadPlan) -> LoadReport:
-    """Run the plan headless; writes Locust's HTML and CSV and summary.json into its report dir."""
-    locustfile = find_scenario(plan.scenario)
-    name = Path(plan.scenario).stem
-    wanted = plan.thresholds if plan.thresholds is not None else DEFAULT_THRESHOLDS.get(name, "fail_ratio<0.01")
-    parsed = thresholds_module.parse(wanted)  # fail fast on a typo, before any load
-    seconds = seconds_of(plan.run_time)
-    if plan.max_regression and plan.baseline is None:
-        raise UsageError("--max-regression compares with a baseline.", hint="Add --baseline PATH/summary.json.")
-    earlier = baseline_module.read(plan.baseline) if plan.baseline else None
-    limits = baseline_module.parse_limits(plan.max_regression or baseline_module.DEFAULT_MAX_REGRESSION)
-    if plan.target_url and plan.defects:
-        raise UsageError("--defect only applies to the embedded mock.")
-    if (name == STORM) != (plan.storm is not None):
-        raise UsageError(
-            "callback_storm posts to your receiver, and only it does."
-            if plan.storm is not None
-            else "callback_storm needs the receiver to post to.",
-            hint="telecontract load --scenario callback_storm --receiver-url [KIND=]URL",
-        )
+    """Run the plan headless; writes Locust's HTML and CSV, summary.json, report.html and junit.xml."""
+    checked = preflight.check(plan)  # every setting, before anything starts
+    if plan.storm is not None:
+        check_reachable(plan.storm.urls)
     spec = use_spec(plan.spec) if plan.spec else None
     spec_file = plan.spec.resolve() if plan.spec else None
     report_dir = plan.report_dir
-    report_dir.mkdir(parents=True, exist_ok=True)
-    ledger_dir = report_dir / "ledger"
-    for stale in ledger_dir.glob("placed-*.txt"):
-        stale.unlink()
-    database = report_dir / "deliveries.sqlite3"
-    database.unlink(missing_ok=True)
-    verdicts_file = report_dir / "thresholds.json"
-    for stale in (
-        verdicts_file,
-        *report_dir.glob(f"{stats_files.PREFIX}_*.csv"),
-    ):  # an earlier run's, read for progress
-        stale.unlink(missing_ok=True)
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        report_files.clear(report_dir)
+    except OSError as exc:
+        raise UsageError(f"Cannot write reports into {report_dir}: {exc.strerror or exc}") from None
+    ledger_dir = report_dir / report_files.LEDGER
+    database = report_dir / report_files.DATABASE
+    final_figures = report_dir / report_files.FINAL_FIGURES
     target_url = plan.target_url
     with ExitStack() as stack:
         sink_url = ""  # a storm posts to the team's receiver, not ours
@@ -280,86 +184,93 @@ def run(plan: LoadPlan) -> LoadReport:
             "-m",
             "locust",
             "-f",
-            str(locustfile),
+            f"{checked.locustfile},{FINAL_FIGURES_HOOK}",
             "--headless",
             "-u",
             str(plan.users),
             "-r",
             str(plan.spawn_rate),
             "-t",
-            plan.run_time,
+            f"{checked.seconds}s",  # spelt by us, as Locust reads it
             "--host",
             target_url,
             "--only-summary",
+            "--exit-code-on-error",
+            "0",  # failed requests are judged by the thresholds, not by Locust's "1 on any error"
             "--csv",
             str(report_dir / stats_files.PREFIX),
             "--html",
-            str(report_dir / "locust.html"),
+            str(report_dir / report_files.LOCUST_HTML),
         ]
         if plan.processes:
             args += ["--processes", str(plan.processes)]
-        env = os.environ | {
-            ENV_SINK_URL: sink_url,
-            ENV_LEDGER_DIR: str(ledger_dir),
-            ENV_THRESHOLDS: wanted,
-            ENV_VERDICTS: str(verdicts_file),
-        }
+        env = {k: v for k, v in os.environ.items() if k != ENV_THRESHOLDS}  # judged here, not inside Locust
+        env |= {ENV_SINK_URL: sink_url, ENV_LEDGER_DIR: str(ledger_dir), ENV_FINAL_FIGURES: str(final_figures)}
         if plan.seed is not None:
             env[ENV_SEED] = str(plan.seed)
         if plan.storm is not None:
             env |= plan.storm.to_env()
         if spec_file is not None:
             env[ENV_SPEC] = str(spec_file)  # the locustfiles check responses against it
-        display = ProgressDisplay(seconds, unit="s", mode=plan.progress)
+        display = ProgressDisplay(checked.seconds, unit="s", mode=plan.progress)
         try:
             locust_exit = _run_locust(args, env, report_dir, display)
             if plan.storm is None:
-                display.update(seconds, phase="waiting for the last callbacks")
+                display.update(checked.seconds, phase="waiting for the last callbacks")
             callbacks = _callback_metrics(database, ledger_dir)
         finally:
             display.close()
-    verdicts = thresholds_module.evaluate(
-        [t for t in parsed if t.metric in thresholds_module.CALLBACK_METRICS], stats=None, callbacks=callbacks
-    )
-    totals = _locust_totals(report_dir)
+    stats = figures_module.read(final_figures)
+    problems = _problems(stats, locust_exit)
+    stats = stats or FinalStats()
+    verdicts = thresholds_module.evaluate(checked.thresholds, stats, callbacks)
+    totals = stats.summary()
     report = LoadReport(
         scenario=plan.scenario,
         target=redact_url_credentials(target_url),  # reports and summary.json: no user:password
         users=plan.users,
         run_time=plan.run_time,
-        thresholds=wanted,
+        thresholds=checked.thresholds_text,
         locust=totals,
         callbacks=callbacks,
         locust_exit_code=locust_exit,
-        callback_verdicts=verdicts,
+        callback_verdicts=[v for v in verdicts if v.threshold.metric in thresholds_module.CALLBACK_METRICS],
         report_dir=report_dir,
         per_kind={
-            kind: figures
-            for kind, figures in _per_name(report_dir).items()
-            if plan.storm is not None and kind in plan.storm.urls
+            row.name: stats.summary(row)
+            for row in stats.entries
+            if plan.storm is not None and row.name in plan.storm.urls
         },
-        request_verdicts=_request_verdicts(verdicts_file),
-        comparisons=baseline_module.compare(totals, earlier, limits) if earlier is not None else [],
+        request_verdicts=[v for v in verdicts if v.threshold.metric not in thresholds_module.CALLBACK_METRICS],
+        comparisons=baseline_module.compare(totals, checked.baseline, checked.limits) if checked.baseline else [],
         baseline=plan.baseline,
         seed=plan.seed,
         command=plan.command(),
+        stats=stats,
+        problems=problems,
     )
-    (report_dir / "summary.json").write_text(json.dumps(report.to_dict(), indent=2))
-    html_report.write(report_dir / "report.html", report)
-    junit.write(report_dir / "junit.xml", report)
+    (report_dir / report_files.SUMMARY).write_text(json.dumps(report.to_dict(), indent=2))
+    html_report.write(report_dir / report_files.REPORT, report)
+    junit.write(report_dir / report_files.JUNIT, report)
     return report
 
 
-def seconds_of(run_time: str) -> float:
-    """Locust's run time (30s, 5m, 1h30m, or plain seconds) in seconds; anything else is a usage error."""
-    text = run_time.strip().lower()
-    if text.isdigit():
-        return float(text)
-    parts = RUN_TIME.fullmatch(text)
-    if not parts or not text:
-        raise UsageError(f"Cannot read --run-time {run_time!r}.", hint="Use e.g. 30s, 5m, 1h30m.")
-    hours, minutes, secs = (float(p) if p else 0.0 for p in parts.groups())
-    return hours * 3600 + minutes * 60 + secs
+def _problems(stats: FinalStats | None, locust_exit: int) -> list[Problem]:
+    if stats is None:
+        return [
+            Problem(
+                "locust run",
+                f"Locust exited {locust_exit} before it counted anything: no figures to judge "
+                "(its own output above says why)",
+                broken=True,
+            )
+        ]
+    problems = []
+    if locust_exit != 0:  # with --exit-code-on-error 0: an unhandled error, or the locustfile's own exit code
+        problems.append(Problem("locust exit code", f"Locust exited {locust_exit} (its own output above says why)"))
+    if stats.total.requests == 0:
+        problems.append(Problem("requests sent", "no request was sent: the run checked nothing"))
+    return problems
 
 
 def _run_locust(args: list[str], env: dict[str, str], report_dir: Path, display: ProgressDisplay) -> int:
@@ -369,7 +280,7 @@ def _run_locust(args: list[str], env: dict[str, str], report_dir: Path, display:
     while True:
         figures = (stats_files.history(report_dir) or [{}])[-1]
         detail = (
-            f"{figures.get('Total Request Count', '0')} requests, {float(figures.get('Requests/s') or 0):.0f}/s, "
+            f"{figures.get('Total Request Count', '0')} requests, {_number(figures.get('Requests/s')):.0f}/s, "
             f"{figures.get('Total Failure Count', '0')} failed, {figures.get('User Count', '0')} users"
             if figures
             else "starting"
@@ -381,12 +292,12 @@ def _run_locust(args: list[str], env: dict[str, str], report_dir: Path, display:
             continue
 
 
-def _request_verdicts(path: Path) -> list[thresholds_module.Verdict]:
-    """The request thresholds as the Locust process judged them (none if it never got that far)."""
+def _number(text: str | None) -> float:
+    """Locust's CSV says N/A before the first answer."""
     try:
-        return [thresholds_module.Verdict.from_dict(item) for item in json.loads(path.read_text())]
-    except (OSError, ValueError):
-        return []
+        return float(text or 0)
+    except ValueError:
+        return 0.0
 
 
 def _callback_metrics(database: Path, ledger_dir: Path) -> dict[str, float]:

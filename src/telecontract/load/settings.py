@@ -2,8 +2,8 @@
 monkey-patches threads and sockets (gevent), which the CLI process must not suffer."""
 
 ENV_SINK_URL = "TELECONTRACT_SINK_URL"
-ENV_THRESHOLDS = "TELECONTRACT_THRESHOLDS"
+ENV_THRESHOLDS = "TELECONTRACT_THRESHOLDS"  # plain `locust -f`: the plugin judges; `telecontract load` judges itself
 ENV_LEDGER_DIR = "TELECONTRACT_LEDGER_DIR"
 ENV_STORM = "TELECONTRACT_STORM"
 ENV_SEED = "TELECONTRACT_LOAD_SEED"
-ENV_VERDICTS = "TELECONTRACT_VERDICTS_FILE"  # where the Locust process writes the request thresholds' verdicts
+ENV_FINAL_FIGURES = "TELECONTRACT_FINAL_FIGURES"  # where Locust's hook writes what it counted (JSON)

@@ -1,0 +1,71 @@
+"""What a shipped scenario can check against a given target, and what it must have checked to pass.
+
+A scenario whose checks depend on callbacks reaching this run's receiver (on 127.0.0.1, on a
+port chosen per run) checks nothing against a target that cannot post there, and a run that
+checked nothing must not pass: such a run is refused before it starts, and a scenario's own
+check (a journey seen through to its end) is judged like a threshold that cannot be left out.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from telecontract.errors import UsageError
+from telecontract.load.thresholds import CALLBACK_METRICS, FAILURE_METRICS, Threshold
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+STORM = "callback_storm"
+# Metrics only one shipped scenario measures; on another they would read 0 and pass untested.
+METRIC_SCENARIOS = {**{m: "callbacks" for m in CALLBACK_METRICS}, **{m: STORM for m in FAILURE_METRICS}}
+# The request each journey reports once it is checked (voice_calls: the events of one call, in order).
+REQUIRED = {
+    "voice_calls": Threshold(
+        "requests",
+        "call_events_in_order",
+        ">",
+        0.0,
+        why="no call's events were checked: voice_calls checked nothing",
+    ),
+}
+
+
+def refusal(scenario: str, target_url: str | None) -> UsageError | None:
+    """Why this shipped scenario cannot check anything against the target, or None when it can."""
+    if target_url is None:
+        return None  # the embedded mock posts to this run's receiver
+    if scenario == "voice_calls":
+        return UsageError(
+            "voice_calls checks the events the target posts to this run's receiver (127.0.0.1, a port chosen "
+            "per run); only the embedded mock is told where that is, a target of yours posts its Voice v2 events "
+            "to the event URL set for its account, so no journey could be checked.",
+            hint="Run voice_calls without --target-url (against the embedded mock).",
+        )
+    host = urlsplit(target_url).hostname or ""
+    if scenario == "callbacks" and host not in LOOPBACK_HOSTS:
+        return UsageError(
+            f"callbacks asks the target to post each call's callback to this run's receiver on 127.0.0.1, "
+            f"which {host} cannot reach: every callback would be lost.",
+            hint="Run callbacks against the embedded mock or a target on this machine (127.0.0.1, localhost).",
+        )
+    return None
+
+
+def misfit(scenario: str, thresholds: list[Threshold]) -> UsageError | None:
+    """A threshold on a metric the shipped scenario does not measure (it would pass or fail untested)."""
+    for threshold in thresholds:
+        owner = METRIC_SCENARIOS.get(threshold.metric)
+        if owner is not None and owner != scenario:
+            return UsageError(
+                f"Threshold {threshold}: {scenario} does not measure {threshold.metric} (only {owner} does).",
+                hint=f"Leave it out, or run --scenario {owner}.",
+            )
+    return None
+
+
+def required(scenario: str, thresholds: list[Threshold]) -> list[Threshold]:
+    """The thresholds to judge: the user's, then the scenario's own check unless already asked for."""
+    own = REQUIRED.get(scenario)
+    same = own is not None and any(
+        (t.metric, t.name, t.op, t.limit) == (own.metric, own.name, own.op, own.limit) for t in thresholds
+    )
+    return thresholds if own is None or same else [*thresholds, own]
