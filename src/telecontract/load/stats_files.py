@@ -1,7 +1,8 @@
 """The CSV files Locust writes into a run's report folder (`--csv PREFIX`), read by name.
 
-`locust_stats.csv` (one row per request name, and the aggregate) and `locust_stats_history.csv`
-(the aggregate, once a second). The runner, its progress and report.html all read them here.
+Only `locust_stats_history.csv` (the aggregate, once a second) is read: for the progress shown
+while Locust runs and for report.html's plots over time. Locust flushes these files on a timer,
+so the last rows lag behind the end of the run; totals come from `load.figures` instead.
 """
 
 from __future__ import annotations
@@ -11,10 +12,6 @@ from pathlib import Path
 
 PREFIX = "locust"  # Locust's --csv prefix inside the report folder
 AGGREGATED = "Aggregated"
-
-
-def stats(report_dir: Path) -> list[dict[str, str]]:
-    return _rows(report_dir / f"{PREFIX}_stats.csv")
 
 
 def history(report_dir: Path) -> list[dict[str, str]]:
