@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qs, urlparse, urlunparse
 
 HMAC_METHOD = "HMAC-SHA256"
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
@@ -204,14 +206,21 @@ def _date_is_fresh(value: str, now: float) -> bool:
 
 
 # ---- callbacks ------------------------------------------------------------------------------
+# What a provider signs a callback with, as each provider's own material says, so that a receiver
+# written with the provider's SDK or sample accepts what we send (tests run those against us).
 
 
 def sign_telesign_callback(*, customer_id: str, api_key: str, body: bytes) -> str:
-    """The Authorization header of a TeleSign callback: HMAC-SHA256 over the raw body."""
+    """`TSA {customer_id}:{signature}`: base64 HMAC-SHA256 over the raw body, keyed with the decoded API key.
+
+    TeleSign's "Authenticate callbacks" page: the string to sign is the body alone. TeleSign puts the
+    value in both `Authorization` and `X-TS-Authorization`.
+    """
     return f"TSA {customer_id}:{_hmac_b64(decode_api_key(api_key), body)}"
 
 
 def verify_telesign_callback(*, authorization: str, api_keys: Mapping[str, str], body: bytes) -> bool:
+    """Does one `Authorization` / `X-TS-Authorization` value sign `body` for a known customer?"""
     if not authorization.startswith("TSA "):
         return False
     customer_id, _, signature = authorization[4:].partition(":")
@@ -222,11 +231,104 @@ def verify_telesign_callback(*, authorization: str, api_keys: Mapping[str, str],
     return hmac.compare_digest(expected.encode(), signature.encode())
 
 
-def sign_vts_callback(*, auth_token: str, url: str, nonce: str, body: bytes) -> str:
-    """`X-VTS-Signature-V3`: HMAC-SHA256 keyed with the auth token over url, nonce and body."""
-    return _hmac_b64(auth_token.encode(), url.encode() + nonce.encode() + body)
+def _plivo_text(value: Any) -> Any:
+    """A value as Plivo's `string_format` renders it: numbers and booleans through `str`, lists item by item."""
+    if isinstance(value, bool | int | float):
+        return str(value)
+    if isinstance(value, list):
+        return [_plivo_text(item) for item in value]
+    return value
 
 
-def verify_vts_callback(*, auth_token: str, url: str, nonce: str, body: bytes, signature: str) -> bool:
-    expected = sign_vts_callback(auth_token=auth_token, url=url, nonce=nonce, body=body)
-    return hmac.compare_digest(expected.encode(), signature.encode())
+def _plivo_params(params: Mapping[str, Any]) -> str:
+    """POST params as Plivo's V3 signs them: sorted by key, each key then its value; dicts nested, lists sorted."""
+    parts = []
+    for key in sorted(params):
+        value = params[key]
+        if isinstance(value, list):
+            parts.append("".join(f"{key}{item}" for item in sorted(_plivo_text(value))))
+        elif isinstance(value, dict):
+            parts.append(f"{key}{_plivo_params(value)}")
+        else:
+            parts.append(f"{key}{_plivo_text(value)}")
+    return "".join(parts)
+
+
+def _plivo_query(params: Mapping[str, Any]) -> str:
+    """Query params as Plivo's V3 signs them: sorted `key=value` (decoded), repeated keys' values sorted."""
+    parts = []
+    for key in sorted(params):
+        value = params[key]
+        if isinstance(value, list):
+            parts.append("&".join(f"{key}={item}" for item in sorted(_plivo_text(value))))
+        else:
+            parts.append(f"{key}={_plivo_text(value)}")
+    return "&".join(parts)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+def plivo_can_sign(value: Any) -> bool:
+    """Can Plivo's SDK render this param value for its V3 signature without failing?
+
+    Its algorithm sorts a list's items and encodes the whole as UTF-8: a list mixing objects, lists
+    or nulls cannot be sorted, and a lone surrogate cannot be encoded.
+    """
+    if isinstance(value, str):
+        return _utf8(value)
+    if value is None or isinstance(value, bool | int | float):
+        return True
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _utf8(key) and plivo_can_sign(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(isinstance(item, bool | int | float) or (isinstance(item, str) and _utf8(item)) for item in value)
+    return False
+
+
+def plivo_v3_string(*, method: str, url: str, params: Mapping[str, Any], nonce: str) -> bytes:
+    """What Plivo's V3 signature covers (plivo SDK, `plivo/utils/signature_v3.py`).
+
+    The URL without its query, then `?` and its query sorted; for POST, the params sorted by key
+    (after a `.` when the URL has a query); then `.` and the nonce. For GET, `params` are query
+    params too (the URL's own are merged in); the body is not signed.
+    """
+    post = method.upper() != "GET"
+    parts = urlparse(url)
+    base = urlunparse((parts.scheme, parts.netloc, parts.path, "", "", ""))
+    query: dict[str, Any] = {} if post else dict(params)
+    query.update(parse_qs(parts.query, keep_blank_values=True))
+    sorted_query = _plivo_query(query)
+    # Plivo asks whether there are POST params at all, not whether they render to anything.
+    with_params = post and bool(params)
+    if sorted_query or with_params:
+        base += "?" + sorted_query
+    if sorted_query and with_params:
+        base += "."
+    signed_params = _plivo_params(params) if post else ""
+    return f"{base}{signed_params}.{nonce}".encode()
+
+
+def sign_plivo_v3(*, auth_token: str, method: str, url: str, params: Mapping[str, Any], nonce: str) -> str:
+    """`X-Plivo-Signature-V3`: base64 HMAC-SHA256 of `plivo_v3_string`, keyed with the auth token."""
+    message = plivo_v3_string(method=method, url=url, params=params, nonce=nonce)
+    return _hmac_b64(auth_token.encode(), message)
+
+
+def verify_plivo_v3(
+    *, auth_token: str, method: str, url: str, params: Mapping[str, Any], nonce: str, signatures: str
+) -> bool:
+    """Is any of the comma-separated `signatures` the V3 signature? (Plivo sends several as one header.)"""
+    if not nonce or not signatures:
+        return False
+    try:
+        expected = sign_plivo_v3(auth_token=auth_token, method=method, url=url, params=params, nonce=nonce).encode()
+    except (TypeError, UnicodeEncodeError):
+        return False  # params Plivo's algorithm cannot order or encode: no signature can match
+    found = [candidate.strip().encode() for candidate in signatures.split(",")]
+    return any(hmac.compare_digest(expected, candidate) for candidate in found)

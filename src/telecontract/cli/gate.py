@@ -20,7 +20,7 @@ from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
 from telecontract.contract.options import RunOptions
 from telecontract.contract.progress import GateProgress
-from telecontract.contract.rules import RULES, check_rule_names
+from telecontract.contract.rules import RULES, check_rule_levels
 from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import RunSummary, summary_for
 from telecontract.contract.target import ENV_TARGET_URL, live_target
@@ -63,7 +63,10 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
         return
     counts = Counter(Provenance.parse(p).source for p in every_provenance(load_spec().document))
     per_constraint = ", ".join(f"{counts[s]} {s}" for s in SOURCES)
-    table = Table(title="Rules the gate reports (errors fail it; warnings with --strict or --fail-on-rule RULE)")
+    table = Table(
+        title="Rules the gate reports (errors fail it; warnings with --strict or --fail-on-rule RULE; "
+        "--warn-on-rule RULE lowers a rule's errors to warnings)"
+    )
     for column in ("rule", "source", "severity", "what it says", "where it comes from"):
         table.add_column(column, overflow="fold")
     for name, rule in sorted(RULES.items()):
@@ -73,7 +76,12 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
         else:
             severity = rule.severity_for(rule.provenance)
             table.add_row(name, rule.provenance.source, severity, rule.summary, rule.provenance.citation)
-    terminal().print(table)
+    console = terminal()
+    console.print(table)
+    console.print(
+        "Each rule's level can be set: --fail-on-rule RULE (fail_on_rule = [...] in the config file) or "
+        "--warn-on-rule RULE (warn_on_rule = [...]); a name that is not a rule above is a usage error (exit 2)."
+    )
     ctx.exit(0)
 
 
@@ -126,7 +134,15 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
     "fail_on_rules",
     multiple=True,
     metavar="RULE",
-    help="Count this rule's warnings as failures, the others' not (repeatable), e.g. receiver_refuses_forged_callback.",
+    help="Count this rule's warnings as failures, the others' not (repeatable), e.g. receiver_answers_in_time.",
+)
+@click.option(
+    "--warn-on-rule",
+    "warn_on_rules",
+    multiple=True,
+    metavar="RULE",
+    help="Count this rule's errors as warnings only (repeatable), e.g. receiver_refuses_forged_callback when your "
+    "receiver authenticates callbacks another way (an allow-list, mutual TLS).",
 )
 @validity_unit_option
 @click.option("--dry-run", is_flag=True, help="Print the plan (operations, requests, numbers) and send nothing.")
@@ -183,6 +199,7 @@ def gate(
     operations: tuple[str, ...],
     strict: bool,
     fail_on_rules: tuple[str, ...],
+    warn_on_rules: tuple[str, ...],
     validity_unit: str,
     dry_run: bool,
     seed: int | None,
@@ -207,6 +224,7 @@ def gate(
     """
     if spec_path is not None:
         use_spec(spec_path)  # a bad file is a usage error here, before anything runs
+    raised, lowered = check_rule_levels(fail_on_rules, warn_on_rules)
     receivers = _receivers(receiver_urls, live=any((target_url, telesign_url, telesign_voice_url, vts_url)))
     if seed is None and not (self_test or dry_run):
         # Every run has a seed, printed with the command that repeats it.
@@ -230,7 +248,8 @@ def gate(
         seed=seed,
         receiver_urls=tuple(receivers.items()),
         receiver_timeout=receiver_timeout,
-        fail_on_rules=check_rule_names(fail_on_rules),
+        fail_on_rules=raised,
+        warn_on_rules=lowered,
     )
     target = live_target(options, Credentials.from_env()) if options.live else None  # checks the URLs
     if self_test:
@@ -320,16 +339,16 @@ def _receivers(values: tuple[str, ...], *, live: bool) -> dict[str, str]:
 
 def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: bool = False) -> None:
     console = terminal()
+    subject = "webhook" if receiver else "operation"
     table = Table(title=f"{'Receiver' if receiver else 'Contract'} gate against {target}")
-    table.add_column("webhook" if receiver else "operation", no_wrap=True)
-    for column in ("cases", "checks", "failed checks", "warnings"):
+    table.add_column(subject, no_wrap=True)
+    for column in ("cases", "checks", "failed checks", "errors", "warnings"):
         table.add_column(column, justify="right")
-    for label, tally in sorted(summary.operations.items()):
-        table.add_row(label, str(tally.cases), str(tally.checks), str(tally.failed_checks), str(tally.warnings))
-    warnings = sum(f.severity == "warning" for f in summary.findings)
-    table.add_row(
-        "total", str(summary.cases), str(summary.checks), str(summary.failed_checks), str(warnings), style="bold"
-    )
+    rows = _rows(summary, f"(no single {subject})")
+    for label, *figures in rows:
+        table.add_row(label, *map(str, figures))
+    totals = [sum(column) for column in zip(*(figures for _, *figures in rows), strict=True)] if rows else [0] * 5
+    table.add_row("total", *map(str, totals), style="bold")
     console.print(table)
     console.print(f"check kinds: {', '.join(sorted(summary.check_names)) or 'none'}")
     for (rule, severity, source), count in sorted(summary.rule_counts().items()):
@@ -339,6 +358,21 @@ def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: boo
         console.print(f"left out: {label}: {why}")
     colour = {"PASS": "green", "INCOMPLETE": "yellow"}.get(verdict.label, "red")
     console.print(f"[bold {colour}]{verdict.label}[/]: {verdict.reason}")
+
+
+def _rows(summary: RunSummary, elsewhere: str) -> list[tuple[str, int, int, int, int, int]]:
+    """(label, cases, checks, failed checks, errors, warnings) per operation or webhook, so the rows add up
+    to the total: each finding counts on the row it is about, and those about none on a row of their own."""
+    by_row: dict[str, Counter[str]] = {label: Counter() for label in summary.operations}
+    for found in summary.findings:
+        row = found.operation if found.operation in by_row else elsewhere
+        by_row.setdefault(row, Counter())[found.severity] += 1
+    rows = []
+    for label, counts in sorted(by_row.items(), key=lambda item: (item[0] == elsewhere, item[0])):
+        tally = summary.operations.get(label)
+        figures = (tally.cases, tally.checks, tally.failed_checks) if tally else (0, 0, 0)
+        rows.append((label, *figures, counts["error"], counts["warning"]))
+    return rows
 
 
 def _self_test(suite: Path, seeds: int, progress: Mode) -> None:

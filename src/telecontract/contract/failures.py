@@ -11,12 +11,14 @@ class RuleViolation(AssertionError):
 
     `provenance` overrides the rule's own source where one check judges constraints of several
     sources (for example a status pairing that one document states and another only infers).
+    `operation` names what the finding is about when the test knows (the receiver gate's webhook).
     """
 
-    def __init__(self, rule: str, message: str, *, provenance: Provenance | None = None) -> None:
+    def __init__(self, rule: str, message: str, *, provenance: Provenance | None = None, operation: str = "") -> None:
         self.rule = rule
         self.message = message
         self.provenance = provenance
+        self.operation = operation
         found = self.finding()
         # What pytest, JUnit and the terminal show: the rule, its weight and where it comes from.
         super().__init__(f"{rule} ({found.severity}, {found.source}): {found.message}")
@@ -24,4 +26,4 @@ class RuleViolation(AssertionError):
     def finding(self, operation: str = "") -> Finding:
         from telecontract.contract.rules import finding  # rules imports findings; keep this one-way
 
-        return finding(self.rule, self.message, provenance=self.provenance, operation=operation)
+        return finding(self.rule, self.message, provenance=self.provenance, operation=operation or self.operation)

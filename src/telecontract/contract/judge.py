@@ -47,10 +47,13 @@ def one_line(failure: Any) -> str:
 
 
 class Judge:
-    def __init__(self, spec: Spec, *, strict: bool, fail_on_rules: Collection[str] = ()) -> None:
+    def __init__(
+        self, spec: Spec, *, strict: bool, fail_on_rules: Collection[str] = (), warn_on_rules: Collection[str] = ()
+    ) -> None:
         self.spec = spec
         self.strict = strict
         self.fail_on_rules = frozenset(fail_on_rules)
+        self.warn_on_rules = frozenset(warn_on_rules)
         # Warnings raised by wrapped checks of the case being validated; `findings` collects them.
         self._pending: list[Finding] = []
 
@@ -70,7 +73,7 @@ class Judge:
             except (AssertionError, FailureGroup) as raised:
                 if RATE_LIMITED_PROBE in str(getattr(raised, "message", "")):
                     return None  # the check's own probe was rate limited
-                found = promoted(self._finding(check.__name__, raised, self.label(case)), self.fail_on_rules)
+                found = self.weighed(self._finding(check.__name__, raised, self.label(case)))
                 if found.counts_against(strict=self.strict):
                     raise
                 self._pending.append(found)
@@ -118,7 +121,11 @@ class Judge:
                 for v in violations
                 if v.rule == rule
             ]
-        return [promoted(f, self.fail_on_rules) for f in found]
+        return [self.weighed(f) for f in found]
+
+    def weighed(self, found: Finding) -> Finding:
+        """The finding at the level the team set for its rule (--fail-on-rule, --warn-on-rule)."""
+        return promoted(found, self.fail_on_rules, self.warn_on_rules)
 
     def _finding(self, name: str, raised: Any, operation: str, provenance: Any = None, severity: Any = None) -> Finding:
         violation = getattr(raised, "exception", raised)  # schemathesis wraps a custom check's error

@@ -46,6 +46,7 @@ class RunOptions:
     numbers_file: Path | None = None  # where `numbers` came from, for the command that repeats a run
     deep: bool = False
     fail_on_rules: tuple[str, ...] = ()  # rules whose warnings fail the run, as the team chose
+    warn_on_rules: tuple[str, ...] = ()  # rules whose errors only warn, as the team chose
 
     def command(self) -> str:
         """The `telecontract gate` command that repeats this run (same seed, same targets, same options)."""
@@ -76,6 +77,8 @@ class RunOptions:
         add("--deep", self.deep)
         for name in self.fail_on_rules:
             add("--fail-on-rule", name)
+        for name in self.warn_on_rules:
+            add("--warn-on-rule", name)
         add("--strict", self.strict)
         return redact_url_credentials(" ".join(parts))  # a proxy's user:password in a URL stays out of logs
 

@@ -35,7 +35,7 @@ from telecontract.contract.judge import Judge
 from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions
 from telecontract.contract.recording import recorder_for
 from telecontract.contract.reports import html, markdown, traffic
-from telecontract.contract.rules import check_rule_names, promoted
+from telecontract.contract.rules import check_rule_levels, promoted
 from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import summary_for
 from telecontract.contract.target import ENV_TARGET_URL, VTS_PREFIX, Target, open_target
@@ -84,6 +84,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="RULE",
         help="Count this rule's warnings as failures (repeatable).",
+    )
+    group.addoption(
+        "--contract-warn-on-rule",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="Count this rule's errors as warnings only (repeatable).",
     )
     group.addoption(
         "--validity-unit",
@@ -171,16 +178,17 @@ def run_options(config: pytest.Config) -> RunOptions:
             seed=config.getoption("hypothesis_seed", None),
             receiver_urls=_receiver_urls(config.getoption("--receiver-url")),
             receiver_timeout=config.getoption("--receiver-timeout"),
-            fail_on_rules=_rule_names(config.getoption("--contract-fail-on-rule")),
+            **_rule_levels(config.getoption("--contract-fail-on-rule"), config.getoption("--contract-warn-on-rule")),
         )
     return config.stash[OPTIONS_KEY]
 
 
-def _rule_names(names: list[str]) -> tuple[str, ...]:
+def _rule_levels(fail_on: list[str], warn_on: list[str]) -> dict[str, tuple[str, ...]]:
     try:
-        return check_rule_names(names)
+        raised, lowered = check_rule_levels(fail_on, warn_on)
     except TelecontractError as exc:
         raise pytest.UsageError(str(exc)) from None
+    return {"fail_on_rules": raised, "warn_on_rules": lowered}
 
 
 def _receiver_urls(values: list[str]) -> tuple[tuple[str, str], ...]:
@@ -267,7 +275,12 @@ def scope_reasons(request: pytest.FixtureRequest, spec: Spec, contract_options: 
 
 @pytest.fixture(scope="session")
 def judge(spec: Spec, contract_options: RunOptions) -> Judge:
-    return Judge(spec, strict=contract_options.strict, fail_on_rules=contract_options.fail_on_rules)
+    return Judge(
+        spec,
+        strict=contract_options.strict,
+        fail_on_rules=contract_options.fail_on_rules,
+        warn_on_rules=contract_options.warn_on_rules,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -381,7 +394,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     report = yield
     # A test that asserts a rule raises RuleViolation: a finding, with the rule's source and severity.
     if call.excinfo is not None and isinstance(call.excinfo.value, RuleViolation):
-        found = promoted(call.excinfo.value.finding(), run_options(item.config).fail_on_rules)
+        options = run_options(item.config)
+        found = promoted(call.excinfo.value.finding(), options.fail_on_rules, options.warn_on_rules)
         summary_for(item.config).add(found)
         recorder_for(item.config).record_test_finding(item.nodeid, found)
         if not found.counts_against(strict=run_options(item.config).strict):

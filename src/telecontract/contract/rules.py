@@ -29,6 +29,13 @@ PLIVO = (
     "the plivo SDK, VTS being Plivo-compatible (plivo/plivo-python, plivo/resources/maskingsession.py and "
     "tests/resources/test_maskingsessions.py, commit a0cd3237d2ce1dc46434572997f9ccf380502af0)"
 )
+TELESIGN_CALLBACK_AUTH = (
+    "Authenticate callbacks (TeleSign), https://developer.telesign.com/enterprise/docs/authenticate-callbacks"
+)
+TELESIGN_CALLBACK_SERVICE = "Transaction Callback Service (TeleSign), https://developer.telesign.com/enterprise/docs/transaction-callback-service"
+# VTS publishes no callback signature; it is Plivo-compatible, and Plivo's SDK says how Plivo signs.
+PLIVO_V3 = "VTS: Plivo's V3 signature, plivo/plivo-python plivo/utils/signature_v3.py (validate_v3_signature)"
+SET_UP_CALLBACKS = VOICE_V1 + ", Set up the Transaction Callback Service"
 
 
 def documented(page: str, quote: str) -> Provenance:
@@ -197,8 +204,13 @@ RULES = _catalogue(
     ),
     Rule(
         "callback_signature_valid",
-        "callbacks are signed with the account's key",
-        inferred("no public source states how TeleSign or VTS sign callbacks; we follow their request signing"),
+        "callbacks are signed with the account's key: TeleSign's in both Authorization and X-TS-Authorization "
+        "(HMAC-SHA256 of the body), VTS's as Plivo's V3 signature",
+        Provenance(
+            "documented",
+            f'{TELESIGN_CALLBACK_AUTH}: "Save the value of one of two headers from the request from Telesign '
+            f'(both are always included)" ... "this signature only includes the body of the message"; {PLIVO_V3}',
+        ),
     ),
     Rule(
         "webhook_payload_conformance",
@@ -237,16 +249,24 @@ RULES = _catalogue(
     ),
     Rule(
         "receiver_refuses_forged_callback",
-        "an unsigned, wrongly signed or tampered callback is refused with 401 or 403 (a security finding)",
-        inferred(
-            "no public source states how TeleSign or VTS sign callbacks, so which signature a receiver must "
-            "check is our reading of their request signing"
+        "an unsigned, wrongly signed or tampered callback is refused with 401 or 403 (a security finding; "
+        "a team that authenticates callbacks otherwise lowers it with --warn-on-rule)",
+        Provenance(
+            "documented",
+            f'{TELESIGN_CALLBACK_SERVICE}: "Authentication: Authentication is optional, but recommended. See '
+            f'Authenticate callbacks for more details."; {TELESIGN_CALLBACK_AUTH}: "Telesign signs all of its '
+            f'requests to your Transaction Callback Service"; {PLIVO_V3}',
         ),
     ),
     Rule(
         "receiver_answers_in_time",
-        "every callback is answered within the provider's timeout (--receiver-timeout, default 5 s)",
-        inferred("the documents do not say how long the provider waits for an answer before it retries"),
+        "every callback is answered within the provider's timeout (--receiver-timeout, default 5 s: no page "
+        "states the provider's wait, so the figure is our inference); a later answer is a failed delivery",
+        documented(
+            SET_UP_CALLBACKS,
+            "If TeleSign is unable to deliver your callback notification on the first attempt, the TeleSign "
+            "server waits 10 seconds, then tries again",
+        ),
     ),
 )
 
@@ -278,16 +298,30 @@ def finding(
     return Finding(name, found.source, weight, redact_text(message), found.citation, operation)
 
 
-def promoted(found: Finding, fail_on: Collection[str]) -> Finding:
-    """A warning of a rule the team named with --fail-on-rule weighs as an error: their call, per rule."""
-    return replace(found, severity="error") if found.rule in fail_on and found.severity == "warning" else found
+def promoted(found: Finding, fail_on: Collection[str], warn_on: Collection[str] = ()) -> Finding:
+    """A finding weighed as the team chose, per rule: --fail-on-rule makes a warning an error,
+    --warn-on-rule an error a warning (for a team that meets the rule another way)."""
+    if found.rule in fail_on and found.severity == "warning":
+        return replace(found, severity="error")
+    if found.rule in warn_on and found.severity == "error":
+        return replace(found, severity="warning")
+    return found
 
 
-def check_rule_names(names: Iterable[str]) -> tuple[str, ...]:
-    """--fail-on-rule names: each a rule of the gate, else a usage error that lists them."""
+def check_rule_names(names: Iterable[str], flag: str = "--fail-on-rule") -> tuple[str, ...]:
+    """Rule names given to `flag`: each a rule of the gate, else a usage error that lists them."""
+    names = tuple(names)
     unknown = [name for name in names if name not in RULES]
     if unknown:
+        raise UsageError(f"{flag} {unknown[0]}: no such rule.", hint="telecontract gate --list-rules lists every rule.")
+    return names
+
+
+def check_rule_levels(fail_on: Iterable[str], warn_on: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """--fail-on-rule and --warn-on-rule names, checked; one rule cannot be both raised and lowered."""
+    raised, lowered = check_rule_names(fail_on), check_rule_names(warn_on, "--warn-on-rule")
+    if both := sorted(set(raised) & set(lowered)):
         raise UsageError(
-            f"--fail-on-rule {unknown[0]}: no such rule.", hint="telecontract gate --list-rules lists every rule."
+            f"{both[0]} is named by both --fail-on-rule and --warn-on-rule.", hint="Name each rule with one of them."
         )
-    return tuple(names)
+    return raised, lowered

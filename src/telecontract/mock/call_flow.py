@@ -1,11 +1,13 @@
 """How a Voice v2 call unfolds after `dial`: events to the customer, actions back, until hangup.
 
-    dial_completed -> [action -> play_completed | speak_completed]* -> call_completed
+    dial_completed -> [action -> play_completed | speak_completed | call_leg_completed]* -> call_completed
 
 Each event is POSTed (signed) to the customer event URL; the body of the customer's answer is the
-next action (`play`, `speak`, `hangup`); an empty or invalid answer hangs up. Actions posted to
-/v2/voice for the call are queued and run before the next event's answer is asked for.
-The call ends at `max_call_duration` whatever the customer answers.
+next action (`play`, `speak`, `dial` to transfer the call, `hangup`), or a list holding it (as
+TeleSign's AWS Lambda demo answers); an empty or invalid answer hangs up. A transfer's leg ends with
+`call_leg_completed`, whose answer is again the next action. Actions posted to /v2/voice for the
+call are queued and run before the next event's answer is asked for. The call ends at
+`max_call_duration` whatever the customer answers.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from telecontract import webhooks
 from telecontract.mock import callbacks
 from telecontract.mock.state import DialCall, MockState
 
@@ -56,7 +59,9 @@ async def _post_event(state: MockState, call: DialCall, event: str, data: dict[s
         action = orjson.loads(answer.body)
     except orjson.JSONDecodeError:
         return None
-    return action if state.spec.response_validator("receiveVoiceEvent", "200").is_valid(action) else None
+    if not state.spec.response_validator("receiveVoiceEvent", "200").is_valid(action):
+        return None
+    return webhooks.action_of(action)
 
 
 async def run(state: MockState, call: DialCall) -> None:
@@ -92,13 +97,21 @@ async def _converse(
         if time.time() >= deadline:
             return "max_duration_reached", None
         params = action.get("params", {})
-        data: dict[str, Any] = {"status": "completed"}
-        if (digits := simulated_digits(call, params.get("collect_digits"))) is not None:
-            data["collected_digits"] = digits
-        event = "play_completed" if action["method"] == "play" else "speak_completed"
+        event, data = _completed(call, action["method"], params)
         if state.config.has("v2_events_out_of_order"):
             return "completed", (event, data)
         action = await _post_event(state, call, event, data)
+
+
+def _completed(call: DialCall, method: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The event that ends an action, with its data: a transfer's leg, or the audio played."""
+    if method == "dial":
+        # The transferred leg was answered and has hung up; the caller is still on the call.
+        return "call_leg_completed", {"to": params["to"], "from": call.caller_id_number, "status": "completed"}
+    data: dict[str, Any] = {"status": "completed"}
+    if (digits := simulated_digits(call, params.get("collect_digits"))) is not None:
+        data["collected_digits"] = digits
+    return ("play_completed" if method == "play" else "speak_completed"), data
 
 
 async def _complete(state: MockState, call: DialCall, status: str) -> None:

@@ -1,7 +1,8 @@
-"""Provider-to-customer deliveries: signed POSTs, retried after 10 s and then 30 s, then dropped.
+"""Provider-to-customer deliveries: signed requests, retried after 10 s and then 30 s, then dropped.
 
 The retry schedule is the Voice v1 document's; the mock applies it to every callback it sends.
-Delays are provider time, shrunk by --time-scale.
+Delays are provider time, shrunk by --time-scale. Callbacks are POSTs of JSON, except a VTS
+session's when it asked for `callback_method: GET` (its fields then go in the query, as Plivo's do).
 """
 
 from __future__ import annotations
@@ -54,39 +55,60 @@ def client(state: MockState) -> aiohttp.ClientSession:
     return state.http
 
 
-async def post(state: MockState, url: str, body: bytes, headers: dict[str, str]) -> Answer | None:
-    """POST one callback; None when it never got an answer (refused, reset, timed out)."""
+async def post(state: MockState, url: str, body: bytes, headers: dict[str, str], method: str = "POST") -> Answer | None:
+    """Send one callback (a POST, or a GET whose URL holds it); None when it never got an answer."""
     http = client(state)
+    data = body if method == "POST" else None
     try:
         # Queue here, not in aiohttp's pool: the provider's timeout is for the receiver's answer,
         # and a delivery waiting for a free connection must not spend it.
-        async with state.delivery_slots, http.post(url, data=body, headers=headers, allow_redirects=False) as response:
+        sending = http.request(method, url, data=data, headers=headers, allow_redirects=False)
+        async with state.delivery_slots, sending as response:
             return Answer(response.status, await response.read())
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:  # ValueError: a URL aiohttp cannot use
         logger.info("callback to %s not answered: %s", url, type(exc).__name__)
         return None
 
 
-def headers_for(state: MockState, kind: str, url: str, body: bytes) -> dict[str, str]:
+def headers_for(state: MockState, kind: str, url: str, body: bytes, method: str = "POST") -> dict[str, str]:
     """The signed headers of a callback of `kind` (a webhook name), unless a defect spoils them."""
     credentials = state.config.credentials
     for defect, how in (("callback_unsigned", "unsigned"), ("callback_bad_signature", "wrong_key")):
         if state.config.has(defect):
-            return webhooks.badly_signed_headers(kind, how, url=url, body=body, credentials=credentials)
-    return webhooks.signed_headers(kind, url=url, body=body, credentials=credentials)
+            return webhooks.badly_signed_headers(kind, how, url=url, body=body, credentials=credentials, method=method)
+    return webhooks.signed_headers(kind, url=url, body=body, credentials=credentials, method=method)
 
 
 def encode(payload: dict[str, Any]) -> bytes:
     return orjson.dumps(payload)
 
 
-async def deliver(state: MockState, url: str, body: bytes, headers: dict[str, str]) -> bool:
-    """POST until a 2xx, on the documented schedule; False when every attempt failed."""
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """One callback ready to send: where, how, what, and its signed headers."""
+
+    method: str
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def outbound(state: MockState, kind: str, url: str, payload: dict[str, Any], method: str = "POST") -> Outbound:
+    """A callback of `kind` as the provider sends it: JSON in a POST, or the fields in a GET's query."""
+    if method.upper() == "GET":
+        url = webhooks.with_query(url, payload)
+        return Outbound("GET", url, b"", headers_for(state, kind, url, b"", "GET"))
+    body = encode(payload)
+    return Outbound("POST", url, body, headers_for(state, kind, url, body))
+
+
+async def deliver(state: MockState, url: str, body: bytes, headers: dict[str, str], method: str = "POST") -> bool:
+    """Send until a 2xx, on the documented schedule; False when every attempt failed."""
     delays = WRONG_RETRY_DELAYS if state.config.has("callback_retry_schedule_off") else RETRY_DELAYS
     for attempt, delay in enumerate((0.0, *delays), start=1):
         if delay:
             await asyncio.sleep(state.scaled(delay))
-        answer = await post(state, url, body, headers)
+        answer = await post(state, url, body, headers, method)
         state.sent.append(SentCallback(url, body, headers, attempt, answer.status if answer else None))
         if answer is None:
             continue

@@ -24,7 +24,14 @@ Problems = dict[str, str | None]
 
 
 def in_time(exchange: Exchange) -> str | None:
-    return f"{exchange.kind}: {exchange.error}" if exchange.timed_out else None
+    """Why a late answer matters, said so that the team knows what to change."""
+    if not exchange.timed_out:
+        return None
+    return (
+        f"{exchange.kind}: {exchange.error}, the provider's wait (--receiver-timeout). The provider counts a late "
+        "answer as a failed delivery: it retries, and after the last retry drops the callback. Answer 2xx as soon "
+        "as the callback is stored, and do slow work afterwards (a queue, a background task)."
+    )
 
 
 def judge_valid(spec: Spec, exchange: Exchange, payload: Any) -> Problems:

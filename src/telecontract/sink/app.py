@@ -1,8 +1,10 @@
 """The callback receiver: verify, validate against the spec's webhooks, store durably, then answer.
 
 Routes are the spec's webhook names: POST /voiceTransactionCallback, /voiceEvent,
-/maskingTransactionStatus, /vtsSessionCallback. `?fail_first=N` on a callback URL makes the sink
-answer 503 to the first N attempts of each delivery to it, so the sender has to retry.
+/maskingTransactionStatus, /vtsSessionCallback (also GET: a session created with
+`callback_method: GET` gets its callbacks as query parameters). `?fail_first=N` on a callback URL
+makes the sink answer 503 to the first N attempts of each delivery to it, so the sender has to retry.
+Signatures are checked as the providers' own code checks them (`telecontract.webhooks.signature_ok`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from telecontract.sink.store import DeliveryStore, read_deliveries
 from telecontract.spec import Spec, load_spec
 
 VoiceScript = Callable[[dict[str, Any]], dict[str, Any] | None]
+FAIL_FIRST = "fail_first"  # the sink's own query parameter, not part of a GET callback's payload
 
 
 def play_then_hang_up(event: dict[str, Any]) -> dict[str, Any] | None:
@@ -88,18 +91,29 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
         webhook = request.path_params["webhook"]
         if webhook not in operation_ids:
             return Response(f"unknown webhook {webhook!r}", status_code=404)
+        if request.method == "GET" and webhook != webhooks.VTS_KIND:
+            return Response(status_code=405, headers={"Allow": "POST"})  # only VTS lets a customer pick GET
         body = await request.body()
+        signature_ok = webhooks.signature_ok(
+            webhook,
+            method=request.method,
+            url=str(request.url),
+            headers=request.headers,
+            body=body,
+            credentials=config.credentials,
+        )
+        if request.method == "GET":
+            # Stored as the JSON the same callback would POST, so every reader sees one shape.
+            payload = webhooks.payload_from_query(request.query_params.multi_items(), leave_out=(FAIL_FIRST,))
+            body = webhooks.encode(payload)
         key = hashlib.sha256(body).hexdigest()
         config.attempts[key] += 1
         # `?fail_first=N` in the callback URL overrides the sink-wide setting for that delivery.
         try:
-            fail_first = int(request.query_params.get("fail_first", config.fail_first))
+            fail_first = int(request.query_params.get(FAIL_FIRST, config.fail_first))
         except ValueError:
             fail_first = config.fail_first
         answer = 503 if config.attempts[key] <= fail_first else 200
-        signature_ok = webhooks.signature_ok(
-            webhook, url=str(request.url), headers=request.headers, body=body, credentials=config.credentials
-        )
         payload, errors, reference = _examine(spec, operation_ids[webhook], body)
         headers = orjson.dumps(redact_headers(request.headers.items())).decode()
         row = (webhook, reference, key, time.time(), answer, signature_ok, orjson.dumps(errors).decode(), headers, body)
@@ -134,7 +148,7 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
 
     routes = [
         Route("/_sink/deliveries/{reference}", deliveries_about, methods=["GET"]),
-        Route("/{webhook}", receive, methods=["POST"]),
+        Route("/{webhook}", receive, methods=["POST", "GET"]),
     ]
     app = Starlette(
         routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimit, max_bytes=config.max_body_bytes)]

@@ -100,6 +100,10 @@ class Deliveries:
             self._valid[kind] = judged
         return self._valid[kind]
 
+    def hanging(self, kind: str) -> bool:
+        """Did the receiver let enough deliveries of `kind` time out that the rest were not sent?"""
+        return sum(j.exchange.timed_out for j in self.valid(kind)) >= UNANSWERED_LIMIT
+
     def forged(self, kind: str, how: str) -> Judged:
         payload = self._a_payload(kind)
         body, headers = forged(kind, payload, url=self.sender.urls[kind], credentials=self.sender.credentials, how=how)
