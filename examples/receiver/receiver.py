@@ -3,8 +3,15 @@
     uvicorn receiver:app --port 8000      (TELESIGN_CUSTOMER_ID, TELESIGN_API_KEY, VTS_AUTH_TOKEN set)
 
 What it does, in the order a busy night needs it:
-1. Verifies the signature over the exact bytes received, before parsing anything: an unsigned,
-   wrongly signed or tampered callback gets 401 and is not stored.
+1. Verifies the signature as each provider says to, before trusting anything: an unsigned, wrongly
+   signed or tampered callback gets 401 and is not stored.
+   - TeleSign ("Authenticate callbacks", developer.telesign.com/enterprise/docs/authenticate-callbacks):
+     `X-TS-Authorization` (or `Authorization`, both are always sent) is
+     `TSA {customer_id}:{signature}`, the signature being base64 HMAC-SHA256 of the raw body keyed
+     with the base64-decoded API key.
+   - VTS (Plivo-compatible): Plivo's V3 signature, checked with the plivo SDK's own
+     `validate_v3_signature` over the URL, the params (the JSON body's fields; a GET callback's
+     query) and `X-Plivo-Signature-V3-Nonce`. `X-Plivo-Signature-V3` may hold several signatures.
 2. Stores the callback idempotently (the provider retries what it thinks failed, so the same
    callback can arrive twice): a duplicate is acknowledged again, stored once.
 3. Commits to disk before answering 2xx (in a worker thread, so the event loop keeps serving):
@@ -12,8 +19,9 @@ What it does, in the order a busy night needs it:
 4. Answers Voice v2 events with the call's next action (play and collect digits, then hang up).
 5. Answers fast: nothing slow happens before the answer; work on the callback goes to a queue.
 
-It depends on Starlette and the standard library only, not on telecontract.
-Routes: POST /telesign/voice, /telesign/events, /telesign/masking, /vts/sessions.
+It depends on Starlette, the plivo SDK (to check VTS's signature the way Plivo does) and the
+standard library, not on telecontract.
+Routes: POST /telesign/voice, /telesign/events, /telesign/masking; POST or GET /vts/sessions.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from plivo.utils.signature_v3 import validate_v3_signature
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -52,21 +61,31 @@ def _hmac_b64(key: bytes, message: bytes) -> str:
 
 
 def telesign_signature_ok(keys: Keys, authorization: str, body: bytes) -> bool:
-    """`Authorization: TSA {customer_id}:{base64 HMAC-SHA256 of the raw body, keyed with the API key}`."""
+    """`TSA {customer_id}:{signature}`: base64 HMAC-SHA256 of the raw body alone, keyed with the decoded API key."""
     scheme, _, credentials = authorization.partition(" ")
     customer_id, _, signature = credentials.partition(":")
-    if scheme != "TSA" or not hmac.compare_digest(customer_id.encode(), keys.telesign_customer_id.encode()):
+    if scheme.upper() != "TSA" or not hmac.compare_digest(customer_id.encode(), keys.telesign_customer_id.encode()):
         return False
     expected = _hmac_b64(base64.b64decode(keys.telesign_api_key), body)
     return hmac.compare_digest(expected.encode(), signature.encode())
 
 
-def vts_signature_ok(keys: Keys, url: str, nonce: str, signature: str, body: bytes) -> bool:
-    """`X-VTS-Signature-V3`: base64 HMAC-SHA256 over URL + nonce + body, keyed with the auth token."""
-    if not nonce or not signature:
+def vts_signature_ok(keys: Keys, method: str, url: str, headers: Any, body: bytes) -> bool:
+    """Plivo's V3 signature, checked by Plivo's own code: the params are a POST's JSON fields, a GET's query."""
+    signature = headers.get("x-plivo-signature-v3") or headers.get("x-vts-signature-v3", "")
+    nonce = headers.get("x-plivo-signature-v3-nonce") or headers.get("x-vts-signature-v3-nonce", "")
+    if not signature or not nonce:
         return False
-    expected = _hmac_b64(keys.vts_auth_token.encode(), url.encode() + nonce.encode() + body)
-    return hmac.compare_digest(expected.encode(), signature.encode())
+    try:
+        params = {} if method == "GET" else json.loads(body)  # a GET's params are in the URL already
+    except ValueError:
+        return False
+    if not isinstance(params, dict):
+        return False
+    try:
+        return bool(validate_v3_signature(method, url, nonce, keys.vts_auth_token, signature, params=params))
+    except (TypeError, ValueError):  # what Plivo's algorithm cannot render cannot be signed either
+        return False
 
 
 class Store:
@@ -106,7 +125,7 @@ def next_action(event: dict[str, Any]) -> dict[str, Any] | None:
                 "collect_digits": {"max": 1, "timeout": 10000, "inter_digit_timeout": 3000, "terminators": "#"},
             },
         }
-    if name in ("play_completed", "speak_completed"):
+    if name in ("play_completed", "speak_completed", "call_leg_completed"):
         return {"jsonrpc": "2.0", "method": "hangup"}
     return None  # call_completed, or a call that was not answered: nothing to do
 
@@ -116,7 +135,9 @@ def create_app(keys: Keys, database: Path) -> Starlette:
 
     async def telesign(request: Request) -> tuple[bytes, Any] | Response:
         body = await request.body()
-        if not telesign_signature_ok(keys, request.headers.get("authorization", ""), body):
+        # Both headers carry the same value; TeleSign's own Python sample reads X-TS-Authorization.
+        header = request.headers.get("x-ts-authorization") or request.headers.get("authorization", "")
+        if not telesign_signature_ok(keys, header, body):
             return JSONResponse({"error": "bad signature"}, status_code=401)
         try:
             return body, json.loads(body)
@@ -148,17 +169,11 @@ def create_app(keys: Keys, database: Path) -> Starlette:
 
     async def vts_session(request: Request) -> Response:
         body = await request.body()
-        headers = request.headers
-        signed = vts_signature_ok(
-            keys,
-            str(request.url),
-            headers.get("x-vts-signature-v3-nonce", ""),
-            headers.get("x-vts-signature-v3", ""),
-            body,
-        )
-        if not signed:
+        if not vts_signature_ok(keys, request.method, str(request.url), request.headers, body):
             return JSONResponse({"error": "bad signature"}, status_code=401)
-        await run_in_threadpool(store.add, "vts", body)
+        # A GET callback (callback_method GET) carries its fields in the query: store them as JSON.
+        stored = json.dumps(dict(request.query_params), sort_keys=True).encode() if request.method == "GET" else body
+        await run_in_threadpool(store.add, "vts", stored)
         return Response(status_code=204)
 
     app = Starlette(
@@ -166,7 +181,7 @@ def create_app(keys: Keys, database: Path) -> Starlette:
             Route("/telesign/voice", voice_result, methods=["POST"]),
             Route("/telesign/events", voice_event, methods=["POST"]),
             Route("/telesign/masking", masking_status, methods=["POST"]),
-            Route("/vts/sessions", vts_session, methods=["POST"]),
+            Route("/vts/sessions", vts_session, methods=["POST", "GET"]),
         ]
     )
     app.state.store = store

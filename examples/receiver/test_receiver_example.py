@@ -1,7 +1,7 @@
-"""The example receiver against the receiver gate and a short callback storm.
+"""The example receiver against the receiver gate, a short callback storm and the mock.
 
-The clean receiver passes both. Each planted bug (a copy's typical mistake) fails the gate, and
-the finding names the rule meant for it: the gate proves it can tell.
+The clean receiver passes both. Each planted bug (a copy's typical mistake) fails the gate without
+--strict, and the finding names the rule meant for it: the gate proves it can tell.
 """
 
 from __future__ import annotations
@@ -10,16 +10,20 @@ import asyncio
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 import receiver
 from receiver import Keys, Store, create_app
+from telecontract.client_auth import HttpxAuth
 from telecontract.credentials import Credentials
 from telecontract.server import serve_in_thread
+from telecontract.testing import MockProvider
 
 ROUTES = {
     "voiceTransactionCallback": "/telesign/voice",
@@ -81,17 +85,36 @@ def test_a_short_storm_passes_with_latency_per_kind(receiver_flags: list[str], t
 # ---- planted bugs: each one fails the gate with its own rule ----------------------------------------
 
 
-def test_accepting_unsigned_callbacks_is_a_security_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def table_rows(stdout: str) -> dict[str, list[int]]:
+    """The gate table's figures by row (cases, checks, failed checks, errors, warnings)."""
+    rows = {}
+    for line in stdout.splitlines():
+        cells = [cell.strip() for cell in line.strip("│┃ ").split("│")]
+        if len(cells) == 6 and all(cell.isdigit() for cell in cells[1:]):
+            rows[cells[0]] = [int(cell) for cell in cells[1:]]
+    return rows
+
+
+def test_accepting_unsigned_callbacks_fails_the_gate_unless_the_team_lowers_the_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(receiver, "telesign_signature_ok", lambda *args: True)
     monkeypatch.setattr(receiver, "vts_signature_ok", lambda *args: True)
     for flags in serve(tmp_path):
-        chosen = gate(flags, "--fail-on-rule", "receiver_refuses_forged_callback")
-    # The signing scheme of callbacks is our inference: a warning, which fails the gate with --strict
-    # (as the timing rule's test below shows) or, for this rule alone, with --fail-on-rule.
-    assert chosen.returncode == 1, chosen.stdout[-3000:]
-    assert "error: receiver_refuses_forged_callback" in chosen.stdout
-    assert "FAIL" in chosen.stdout
-    assert "--fail-on-rule receiver_refuses_forged_callback" in chosen.stdout  # in the command that repeats it
+        default = gate(flags)
+        lowered = gate(flags, "--warn-on-rule", "receiver_refuses_forged_callback")
+    # TeleSign's pages say how to authenticate callbacks and that TeleSign signs every one: an error.
+    assert default.returncode == 1, default.stdout[-3000:]
+    assert "error: receiver_refuses_forged_callback" in default.stdout
+    assert "FAIL" in default.stdout
+    rows = table_rows(default.stdout)
+    per_webhook = [figures for row, figures in rows.items() if row != "total"]
+    assert rows["total"] == [sum(column) for column in zip(*per_webhook, strict=True)]  # the rows add up
+    assert rows["total"][3] == 12 and rows["vtsSessionCallback"][3] == 3  # 3 forgeries of each of 4 webhooks
+    # A team that authenticates callbacks another way (an allow-list, mutual TLS) lowers the rule.
+    assert lowered.returncode == 0, lowered.stdout[-3000:]
+    assert "warning: receiver_refuses_forged_callback x12" in lowered.stdout
+    assert "--warn-on-rule receiver_refuses_forged_callback" in lowered.stdout  # in the command that repeats it
 
 
 def test_a_500_on_a_duplicate_fails_the_redelivery_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,7 +151,28 @@ def test_answering_after_the_timeout_fails_the_timing_rule(tmp_path: Path) -> No
         return late
 
     for flags in serve(tmp_path, slow):
-        run = gate(flags[:1], "--receiver-timeout", "0.2", "--strict")
+        run = gate(flags, "--receiver-timeout", "0.2", report_dir=tmp_path / "report")
     assert run.returncode == 1, run.stdout[-3000:]
-    assert "receiver_answers_in_time" in run.stdout
+    assert "error: receiver_answers_in_time x4" in run.stdout  # one finding per webhook, no --strict needed
+    assert "outside any named rule" not in run.stdout
     assert "Traceback" not in run.stdout + run.stderr
+    summary = (tmp_path / "report" / "summary.md").read_text()
+    assert "Answer 2xx as soon as the callback is stored" in summary  # what to change, not only what broke
+
+
+def test_a_vts_session_called_back_by_get_is_verified_and_stored(tmp_path: Path) -> None:
+    for flags in serve(tmp_path):
+        url = flags[-1].split("=", 2)[2]  # the vtsSessionCallback route
+        with MockProvider() as mock:
+            sessions = f"{mock.url}/v1/Account/{mock.credentials.vts_auth_id}/Masking/Session/"
+            session = {"first_party": "+14155552345", "second_party": "+12165554567", "session_expiry": 10}
+            session |= {"callback_url": url, "callback_method": "GET"}
+            created = httpx.post(sessions, json=session, auth=HttpxAuth(mock.credentials))
+            assert created.status_code in (200, 201), created.text
+            deadline = time.monotonic() + 5
+            while not mock.callbacks:
+                assert time.monotonic() < deadline, "no callback was sent"
+                time.sleep(0.02)
+            (sent,) = mock.callbacks
+        assert sent.body == b"" and "event=session_expired" in sent.url
+        assert sent.status == 204  # verified (a refusal is 401) and stored

@@ -15,6 +15,9 @@ from telecontract.phone import redact_number
 SECRET_HEADERS = frozenset(
     {
         "authorization",
+        "x-ts-authorization",  # a TeleSign callback's copy of its Authorization
+        "x-plivo-signature-v3",
+        "x-plivo-signature-v3-nonce",
         "x-vts-signature-v3",
         "x-vts-signature-v3-nonce",
         "x-ts-nonce",

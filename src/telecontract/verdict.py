@@ -60,5 +60,6 @@ def decide(
         return Verdict(
             FAIL, "FAIL", f"never answered 2xx, so the happy path went unchecked: {', '.join(never_succeeded)}"
         )
-    suffix = f" ({warnings} warning{'s' if warnings != 1 else ''} from inferred rules)" if warnings else ""
+    # Warnings come from inferred rules and from rules a team lowered (--warn-on-rule).
+    suffix = f" ({warnings} warning{'s' if warnings != 1 else ''}, failing only with --strict)" if warnings else ""
     return Verdict(PASS, "PASS", f"the target honours the contract{suffix}")
