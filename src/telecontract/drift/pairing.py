@@ -23,24 +23,16 @@ Pair = tuple[str, Field | None, Field | None]  # (pointer reported, field on one
 
 
 def pairs(before: Mapping[str, Field], after: Mapping[str, Field]) -> Iterator[Pair]:
-    """Every field of either side, with its counterpart on the other side or None."""
-    matched: dict[str, str] = {}  # pointer in `before` -> pointer in `after`
-    for pointer in before:
-        if (counterpart := _counterpart(pointer, before, after)) is not None:
-            matched[pointer] = counterpart
-    taken = set(matched.values())
-    for pointer in after:
-        counterpart = None if pointer in taken else _counterpart(pointer, after, before)
-        if counterpart is not None and counterpart not in matched:
-            matched[counterpart] = pointer
-            taken.add(pointer)
-    for pointer in sorted(before.keys() | after.keys()):
-        if pointer in matched:
-            yield _paired(pointer, matched[pointer], before, after)
-        elif pointer in before:
-            yield pointer, before[pointer], None
-        elif pointer not in taken:
-            yield pointer, None, after[pointer]
+    """Every field of either side, with its counterpart on the other side or None.
+
+    One node may pair with several branches (TeleSign's one `method` with our dial's and hangup's).
+    """
+    matched = {(p, q) for p in before if (q := _counterpart(p, before, after)) is not None}
+    matched |= {(p, q) for q in after if (p := _counterpart(q, after, before)) is not None}
+    found = [_paired(p, q, before, after) for p, q in matched]
+    found += [(p, before[p], None) for p in before.keys() - {p for p, _ in matched}]
+    found += [(q, None, after[q]) for q in after.keys() - {q for _, q in matched}]
+    yield from sorted(found, key=lambda pair: pair[0])
 
 
 def _counterpart(pointer: str, own: Mapping[str, Field], other: Mapping[str, Field]) -> str | None:
@@ -68,17 +60,18 @@ def _reads_as_one(node: Field, branch: Field, step: str) -> bool:
 
 
 def _paired(left: str, right: str, before: Mapping[str, Field], after: Mapping[str, Field]) -> Pair:
-    """A pair under the pointer that names the branch; a branch stands for its node's nullability too."""
+    """A pair under the pointer that names the branch.
+
+    A branch's root against the node: the node's own pair (the pointer less the branch step)
+    already compares requiredness and nullability, so the root takes the node's.
+    """
     old, new = before[left], after[right]
     if left == right:
         return left, old, new
     pointer = max(left, right, key=lambda p: p.count("("))
-    old, new = _as_branch(old, before, left, pointer), _as_branch(new, after, right, pointer)
+    old, new = replace(old, pointer=pointer), replace(new, pointer=pointer)
+    if old.branch and left == pointer:
+        old = replace(old, required=new.required, nullable=new.nullable)
+    elif new.branch and right == pointer:
+        new = replace(new, required=old.required, nullable=old.nullable)
     return pointer, old, new
-
-
-def _as_branch(found: Field, side: Mapping[str, Field], own: str, pointer: str) -> Field:
-    """The field under the reported pointer; a branch's root takes its parent's nullability (the null branch)."""
-    parent = side.get(own.rsplit("/", 1)[0] or "/") if found.branch and own == pointer else None
-    nullable = found.nullable or bool(parent and parent.nullable)
-    return replace(found, pointer=pointer, nullable=nullable)
