@@ -55,8 +55,8 @@ def _reads_as_one(node: Field, branch: Field, step: str) -> bool:
     """Does `node`, with no branch of that name, stand for the branch (see the module's docstring)?"""
     if node.chooses and node.folded != step.lstrip("/"):
         return False
-    ours, theirs = with_integers(node.types - {"null"}), with_integers(branch.types - {"null"})
-    return not ours or not theirs or bool(ours & theirs)
+    node_types, branch_types = with_integers(node.types - {"null"}), with_integers(branch.types - {"null"})
+    return not node_types or not branch_types or bool(node_types & branch_types)  # unknown types: as one
 
 
 def _paired(left: str, right: str, before: Mapping[str, Field], after: Mapping[str, Field]) -> Pair:
