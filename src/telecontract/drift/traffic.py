@@ -23,6 +23,7 @@ from telecontract.spec import Operation, Spec
 
 # jsonschema_rs error kinds (the class names of `error.kind`), mapped to our rules.
 REDACTED = "**"  # what telecontract.redaction leaves in the middle of a number
+REDACTED_NUMBER = re.compile(r'(?<=")\+?[0-9]{1,3}\*{2,}[0-9]{2}(?=")')
 KIND_RULES = {
     "Required": "missing-required-field",
     "Type": "type-mismatch",
@@ -112,7 +113,8 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
     yield from _request_observations(spec, operation, label, template, exchange)
     status = str(exchange.status)
     content_type = exchange.response_headers.get("content-type", "")
-    problems = list(response_problems(spec, operation, exchange.status, content_type, exchange.response_body))
+    answer = _numbers_unredacted(exchange.response_body)
+    problems = list(response_problems(spec, operation, exchange.status, content_type, answer))
     for problem in problems:
         if problem.step == "status":
             yield Observation(
@@ -148,6 +150,17 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
             f"response {status} {pointer}",
             f"field {pointer} is not in the schema",
         )
+
+
+def _numbers_unredacted(body: str) -> str:
+    """The body with each redacted number (`14*******45`) made a number again, digits for the stars.
+
+    The recording hid the numbers on purpose; judged as numbers, they neither fail a pattern nor,
+    deeper down, make a whole anyOf branch (a flat or a wrapped VTS session) look wrong.
+    """
+    if REDACTED not in body:
+        return body
+    return REDACTED_NUMBER.sub(lambda found: found.group(0).replace("*", "5"), body)
 
 
 def _request_observations(
