@@ -34,6 +34,7 @@ request = function()
   i = i %% #lines + 1
   local signature, body = lines[i]:match("([^\\t]+)\\t(.*)")
   wrk.headers["Authorization"] = signature
+  wrk.headers["X-TS-Authorization"] = signature
   return wrk.format(nil, "/voiceTransactionCallback", nil, body)
 end
 """

@@ -40,10 +40,9 @@ async def blast(url: str, credentials: Credentials, acknowledged: list[str], sto
                 f'{{"reference_id":"{reference}","status":{{"code":100,"description":"Call answered",'
                 f'"updated_on":"2026-01-01T00:00:00.000000Z"}}}}'
             ).encode()
-            headers = {
-                "Authorization": auth.sign_telesign_callback(body=body, **keys),
-                "Content-Type": "application/json",
-            }
+            signature = auth.sign_telesign_callback(body=body, **keys)
+            # TeleSign sends both headers, and the sink checks both.
+            headers = {"Authorization": signature, "X-TS-Authorization": signature, "Content-Type": "application/json"}
             try:
                 response = await client.post(f"{url}/voiceTransactionCallback", content=body, headers=headers)
             except httpx.HTTPError:
