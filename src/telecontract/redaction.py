@@ -1,14 +1,19 @@
 """Redaction for everything that leaves the process: logs, reports, recorded traffic.
 
 Secrets (auth headers, signatures, API keys, tokens) are replaced whole; phone numbers keep only
-enough digits to tell them apart.
+enough digits to tell them apart, however they are written: E.164 digits, formatted for people
+(`+1 415-555-0142`, `(415) 555-0142`), percent-encoded in a form body or a query filter
+(`%2B15555551212`), or a JSON integer in a field that holds a number.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from urllib.parse import quote, quote_plus, unquote_plus
+
+import phonenumbers
 
 from telecontract.phone import redact_number
 
@@ -27,11 +32,42 @@ SECRET_HEADERS = frozenset(
     }
 )
 REDACTED = "[REDACTED]"
+# Fields whose value is a phone number (the spec's TelesignPhoneNumber and VtsPhoneNumber, in
+# requests, answers, query filters and callbacks; a test keeps this in step with the spec). A
+# JSON integer in one of them is masked too: nothing else tells it from a count or a duration.
+NUMBER_FIELDS = frozenset(
+    {
+        "caller_id",
+        "caller_id_number",
+        "complete_phone_number",
+        "first_party",
+        "from",
+        "masked_id",
+        "phone_number",
+        "phone_number_1",
+        "phone_number_2",
+        "second_party",
+        "to",
+        "virtual_number",
+    }
+)
 # user:password@ in a URL (a proxy's credentials written into --target-url or a config file).
 URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 # A run of 7 to 15 digits, optionally after a +, not inside a longer alphanumeric token
-# (so 32-hex reference ids and uuids survive).
+# (so 32-hex reference ids survive).
 PHONE_NUMBER = re.compile(r"(?<![0-9A-Za-z])\+?[1-9][0-9]{6,14}(?![0-9A-Za-z])")
+# A uuid's last group can be all digits: it is an id, never a number.
+UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+DIGIT = re.compile(r"[0-9]")
+# A token with a percent-escape (a form value, a query filter): decoded, a number in it shows.
+PERCENT_TOKEN = re.compile(r"[^\s&=?#/\"'<>]*%[0-9A-Fa-f]{2}[^\s&=?#/\"'<>]*")
+# What a number formatted for people starts with: a `+` or `(` before a digit, or three groups of
+# digits apart. Cheap, so that phonenumbers' matcher (some 100 µs a string) reads only such text.
+FORMATTED_HINT = re.compile(r"[+(]\s*\d|\d[\s.\-]+\d+[\s.\-)]+\d")
+# ISO dates and times meet the hint but are never numbers; a string that is only those skips the matcher.
+DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+# National formats are read as NANP's, the only national form the providers' documents write.
+DEFAULT_REGION = "US"
 
 
 def redact_headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -50,24 +86,82 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
         if secret:
             text = text.replace(secret, REDACTED)
     text = redact_url_credentials(text)
-    return PHONE_NUMBER.sub(lambda m: ("+" if m.group().startswith("+") else "") + redact_number(m.group()), text)
+    if not DIGIT.search(text):
+        return text  # most strings of a body ("active", a URL without a port): no number to look for
+    text = PERCENT_TOKEN.sub(_redact_percent_encoded, text)
+    return _outside(UUID, text, _redact_numbers)
 
 
 def redact_body(text: str, secrets: Iterable[str] = ()) -> str:
-    """Like `redact_text`, but a JSON body stays valid JSON: only its strings are touched."""
+    """Like `redact_text`, but a JSON body stays valid JSON: only its strings and number fields are touched."""
     try:
         document = json.loads(text)
     except ValueError:
         return redact_text(text, secrets)
     secrets = tuple(secrets)
 
-    def walk(node: object) -> object:
+    def walk(node: object, number_field: bool = False) -> object:
         if isinstance(node, str):
             return redact_text(node, secrets)
+        if isinstance(node, int) and not isinstance(node, bool) and number_field:
+            return redact_number(str(node))  # a string now: a masked number is no number
         if isinstance(node, dict):
-            return {redact_text(str(k), secrets): walk(v) for k, v in node.items()}
+            return {redact_text(str(k), secrets): walk(v, k in NUMBER_FIELDS) for k, v in node.items()}
         if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node  # numbers are never phone numbers here: the specs send those as strings
+            return [walk(v, number_field) for v in node]
+        return node  # counts, durations, flags: elsewhere an integer is not a number to hide
 
     return json.dumps(walk(document), ensure_ascii=False, separators=(",", ":"))
+
+
+def mask_digits(written: str) -> str:
+    """`written` with its digits masked as `redact_number` masks them, its formatting kept."""
+    where = [i for i, c in enumerate(written) if c.isdigit()]
+    kept = set(where[:2] + where[-2:]) if len(where) > 4 else set()
+    return "".join("*" if c.isdigit() and i not in kept else c for i, c in enumerate(written))
+
+
+def _redact_numbers(text: str) -> str:
+    text = _redact_formatted(text)
+    return PHONE_NUMBER.sub(lambda m: ("+" if m.group().startswith("+") else "") + redact_number(m.group()), text)
+
+
+def _redact_formatted(text: str) -> str:
+    """Numbers written for people, found by phonenumbers; plain digit runs are PHONE_NUMBER's."""
+    if not FORMATTED_HINT.search(DATE_TIME.sub("", text)):
+        return text
+    spans = []
+    for match in phonenumbers.PhoneNumberMatcher(text, DEFAULT_REGION, leniency=phonenumbers.Leniency.POSSIBLE):
+        written = match.raw_string
+        before = text[match.start - 1 : match.start]
+        after = text[match.end : match.end + 1]
+        if before.isalnum() or after.isalnum():
+            continue  # digits inside a longer token (a hex id): not a number
+        # Formatted for sure: a `+`, an area code in brackets, or three groups (a lone `.` is a figure).
+        groups = len(re.findall(r"\d+", written))
+        if written.startswith("+") or "(" in written or groups >= 3:
+            spans.append((match.start, match.end))
+    for start, end in reversed(spans):
+        text = text[:start] + mask_digits(text[start:end]) + text[end:]
+    return text
+
+
+def _redact_percent_encoded(token: re.Match[str]) -> str:
+    """A percent-encoded token, decoded, redacted and encoded again if it held a number (else as it was)."""
+    written = token.group()
+    decoded = unquote_plus(written)
+    redacted = _outside(UUID, decoded, _redact_numbers)
+    if redacted == decoded:
+        return written
+    # Encoded as it came: a literal `+` in a token means a form's space.
+    return quote_plus(redacted, safe="*") if "+" in written else quote(redacted, safe="*")
+
+
+def _outside(pattern: re.Pattern[str], text: str, redact: Callable[[str], str]) -> str:
+    """`redact` applied to the text between the matches of `pattern`, which stay as they are."""
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts += [redact(text[last : match.start()]), match.group()]
+        last = match.end()
+    parts.append(redact(text[last:]))
+    return "".join(parts)
