@@ -118,8 +118,12 @@ def test_a_team_that_authenticates_otherwise_lowers_the_forgery_rule_in_its_conf
     failed = subprocess.run(gate, capture_output=True, text=True, timeout=300, cwd=project, env=env)
     assert failed.returncode == 1, failed.stdout[-3000:]
     assert f"error: {FORGED} x12" in failed.stdout
-    (project / "telecontract.toml").write_text(f'[gate]\nwarn_on_rule = ["{FORGED}"]\n')
+    (project / "telecontract.toml").write_text(f'report_dir = "reports"\n[gate]\nwarn_on_rule = ["{FORGED}"]\n')
     lowered = subprocess.run(gate, capture_output=True, text=True, timeout=300, cwd=project, env=env)
     assert lowered.returncode == 0, lowered.stdout[-3000:]
     assert f"warning: {FORGED} x12" in lowered.stdout
     assert "PASS" in lowered.stdout and "12 warnings" in lowered.stdout
+    # Each webhook's row counts its own 3 forgeries, in the terminal and in summary.md alike.
+    summary = (project / "reports" / "gate" / "summary.md").read_text()
+    rows = [line for line in summary.splitlines() if line.startswith("| `")]
+    assert len(rows) == 4 and all(line.endswith("| 3 |") for line in rows), rows

@@ -50,8 +50,10 @@ class RunSummary:
             self.findings.append(found)
 
     def add(self, found: Finding) -> None:
-        """A finding of one of our own tests (no single exchange)."""
+        """A finding of one of our own tests (no single exchange); on its row when it names one."""
         self.findings.append(found)
+        if found.operation in self.operations:  # e.g. the receiver gate's, about one webhook
+            self.operations[found.operation].warnings += found.severity == "warning"
 
     def never_succeeded(self) -> list[str]:
         """Operations that never answered 2xx: their checks passed without testing the happy path."""
