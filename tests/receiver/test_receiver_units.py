@@ -84,3 +84,26 @@ def test_generated_payloads_are_valid_under_the_webhook_schema(kind: str) -> Non
         assert validator.is_valid(json.loads(webhooks.encode(payload)))
 
     check()
+
+
+@pytest.mark.parametrize("kind", ["voiceTransactionCallback", "voiceEvent", "maskingTransactionStatus"])
+def test_a_telesign_callback_needs_both_headers_signed(kind: str) -> None:
+    """The "Authenticate callbacks" page: both are always included, so a provider sending one is wrong."""
+    body = webhooks.encode(webhooks.examples(SPEC, kind)[0])
+    headers = webhooks.signed_headers(kind, url=URL, body=body, credentials=CREDENTIALS)
+    assert verifies(kind, body, headers)
+    for name in webhooks.TELESIGN_SIGNATURE_HEADERS:
+        assert not verifies(kind, body, {k: v for k, v in headers.items() if k != name}), f"without {name}"
+        assert not verifies(kind, body, headers | {name: "TSA x:c2lnbmF0dXJl"}), f"{name} forged"
+
+
+def test_a_vts_callback_verifies_by_either_header_pair_and_with_several_signatures() -> None:
+    body = webhooks.encode(webhooks.examples(SPEC, webhooks.VTS_KIND)[0])
+    headers = webhooks.signed_headers(webhooks.VTS_KIND, url=URL, body=body, credentials=CREDENTIALS)
+    for kept in webhooks.VTS_HEADER_PAIRS:
+        alone = {k: v for k, v in headers.items() if k in kept}
+        assert verifies(webhooks.VTS_KIND, body, alone), kept
+        several = alone | {kept[0]: f"c29tZSBvdGhlcg==, {alone[kept[0]]}"}
+        assert verifies(webhooks.VTS_KIND, body, several), kept
+    # A pair that does not verify spoils the callback, whatever the other says.
+    assert not verifies(webhooks.VTS_KIND, body, headers | {"X-VTS-Signature-V3": "c29tZSBvdGhlcg=="})
