@@ -6,7 +6,8 @@ tests). A gate that failed any of them would cry wolf on the provider's own word
 
 - replayed as recorded traffic, `drift traffic` finds nothing in them;
 - the gate's response checks (the relaxed spec: errors; the full spec: warnings) accept each answer;
-- the embedded mock accepts each request.
+- the embedded mock accepts each request;
+- each webhook payload and each answer to one meets what the spec's webhooks say (no error).
 """
 
 from __future__ import annotations
@@ -155,3 +156,22 @@ def test_the_mock_accepts_each_published_request(
         json.dumps(request["body"]) if "body" in request else "",
     )
     assert [f"{f.rule} {f.location}: {f.message}" for f in analyse(spec, [recorded])] == []
+
+
+def _webhook_errors(spec: Spec, kind: str, part: str, value: Any) -> list[str]:
+    """What the relaxed spec (the errors of a run) refuses in a webhook's payload or its answer."""
+    relaxed = Spec(relaxed_document(spec.document))
+    definition = relaxed.webhooks()[kind].definition
+    node = definition["requestBody"] if part == "payload" else relaxed.resolve(definition["responses"]["200"])
+    schema = node["content"]["application/json"]["schema"]
+    return [e.message[:200] for e in relaxed.validator(schema).iter_errors(value)]
+
+
+@pytest.mark.parametrize("exchange", _named("payload"))
+def test_each_published_webhook_payload_meets_the_spec(spec: Spec, exchange: dict[str, Any]) -> None:
+    assert _webhook_errors(spec, exchange["webhook"], "payload", exchange["payload"]) == []
+
+
+@pytest.mark.parametrize("exchange", _named("answer"))
+def test_each_published_answer_to_a_webhook_meets_the_spec(spec: Spec, exchange: dict[str, Any]) -> None:
+    assert _webhook_errors(spec, exchange["webhook"], "answer", exchange["answer"]) == []
