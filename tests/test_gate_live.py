@@ -6,6 +6,7 @@ loopback as a live target; quirks make it answer the ways a conforming provider 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -69,7 +70,9 @@ def provider(**config: Any) -> Iterator[tuple[str, Recorder]]:
 
 
 def run_gate(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GATE, *args], capture_output=True, text=True, timeout=600)
+    # A live target needs its credentials set: the ones the provider here was started with.
+    env = os.environ | Credentials.from_env().environment()
+    return subprocess.run([*GATE, *args], capture_output=True, text=True, timeout=600, env=env)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from telecontract.errors import UsageError
@@ -25,6 +25,21 @@ ENV_TELESIGN_CUSTOMER_ID = "TELECONTRACT_TELESIGN_CUSTOMER_ID"
 ENV_TELESIGN_API_KEY = "TELECONTRACT_TELESIGN_API_KEY"
 ENV_VTS_AUTH_ID = "TELECONTRACT_VTS_AUTH_ID"
 ENV_VTS_AUTH_TOKEN = "TELECONTRACT_VTS_AUTH_TOKEN"
+# What each provider's requests are signed with, so a run can ask for only the ones it uses.
+TELESIGN_VARIABLES = (ENV_TELESIGN_CUSTOMER_ID, ENV_TELESIGN_API_KEY)
+VTS_VARIABLES = (ENV_VTS_AUTH_ID, ENV_VTS_AUTH_TOKEN)
+DEFAULTS = {
+    ENV_TELESIGN_CUSTOMER_ID: DEFAULT_TELESIGN_CUSTOMER_ID,
+    ENV_TELESIGN_API_KEY: DEFAULT_TELESIGN_API_KEY,
+    ENV_VTS_AUTH_ID: DEFAULT_VTS_AUTH_ID,
+    ENV_VTS_AUTH_TOKEN: DEFAULT_VTS_AUTH_TOKEN,
+}
+
+
+def unset(names: Iterable[str], environ: Mapping[str, str] | None = None) -> list[str]:
+    """The variables among `names` that are absent or empty (blank counts as empty)."""
+    env = os.environ if environ is None else environ
+    return [name for name in names if not env.get(name, "").strip()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +50,28 @@ class Credentials:
     vts_auth_token: str
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, required: Iterable[str] = ()) -> Credentials:
+        """The credentials in the environment; an empty variable counts as unset.
+
+        CI systems hand a missing secret over as an empty string (GitHub Actions does), so an empty
+        value takes the embedded mock's default like an absent one. `required`: variables that must
+        be set, because a live target would refuse the mock's defaults; a missing one is a usage error.
+        """
         env = os.environ if environ is None else environ
+        given = {name: value for name in DEFAULTS if (value := env.get(name, "").strip())}
+        if missing := unset(required, env):
+            raise UsageError(
+                f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set (or empty); "
+                "a live target needs the account's own credentials.",
+                hint="Export them (in GitHub Actions from repository secrets: a secret that is not set "
+                "arrives empty). The embedded mock's defaults apply only without a target URL.",
+            )
+        values = DEFAULTS | given
         credentials = cls(
-            telesign_customer_id=env.get(ENV_TELESIGN_CUSTOMER_ID, DEFAULT_TELESIGN_CUSTOMER_ID),
-            telesign_api_key=env.get(ENV_TELESIGN_API_KEY, DEFAULT_TELESIGN_API_KEY),
-            vts_auth_id=env.get(ENV_VTS_AUTH_ID, DEFAULT_VTS_AUTH_ID),
-            vts_auth_token=env.get(ENV_VTS_AUTH_TOKEN, DEFAULT_VTS_AUTH_TOKEN),
+            telesign_customer_id=values[ENV_TELESIGN_CUSTOMER_ID],
+            telesign_api_key=values[ENV_TELESIGN_API_KEY],
+            vts_auth_id=values[ENV_VTS_AUTH_ID],
+            vts_auth_token=values[ENV_VTS_AUTH_TOKEN],
         )
         credentials.check()
         return credentials
@@ -54,6 +84,15 @@ class Credentials:
                 f"{ENV_TELESIGN_API_KEY} is not valid base64.",
                 hint="Copy the API key exactly as the TeleSign portal shows it.",
             ) from None
+
+    def environment(self) -> dict[str, str]:
+        """These credentials as the variables that give them (for a subprocess that must use the same)."""
+        return {
+            ENV_TELESIGN_CUSTOMER_ID: self.telesign_customer_id,
+            ENV_TELESIGN_API_KEY: self.telesign_api_key,
+            ENV_VTS_AUTH_ID: self.vts_auth_id,
+            ENV_VTS_AUTH_TOKEN: self.vts_auth_token,
+        }
 
     @property
     def secrets(self) -> tuple[str, ...]:

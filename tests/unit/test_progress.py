@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+from telecontract.contract.progress import GateProgress
 from telecontract.progress import ProgressDisplay, clock
 
 ESCAPE = re.compile(r"\x1b\[")
@@ -43,3 +46,46 @@ def test_off_writes_nothing(capfd: pytest.CaptureFixture[str]) -> None:
 
 def test_clock() -> None:
     assert [clock(5), clock(65), clock(3723)] == ["0:05", "1:05", "1:02:03"]
+
+
+class SubtestReport(pytest.TestReport):
+    """pytest 9's shape: a report class of its own (the old code matched this name)."""
+
+
+def schemathesis_on_pytest_8(report: pytest.TestReport) -> pytest.TestReport:
+    """pytest 8's shape: schemathesis logs a plain TestReport with a marker attribute."""
+    report._schemathesis_subtest = True  # type: ignore[attr-defined]
+    return report
+
+
+def a_report(nodeid: str, when: str, *, kind: type[pytest.TestReport] = pytest.TestReport) -> pytest.TestReport:
+    return kind(nodeid, ("suite/test_operations.py", 1, nodeid), {}, "passed", None, when)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "subtest",
+    [
+        lambda nodeid: a_report(nodeid, "call", kind=SubtestReport),
+        lambda nodeid: schemathesis_on_pytest_8(a_report(nodeid, "call")),
+        lambda nodeid: a_report(nodeid, "call"),  # no marker at all: timing alone tells
+    ],
+    ids=["pytest 9", "pytest 8", "unmarked"],
+)
+def test_operations_count_whatever_the_subtest_reports_look_like(subtest: Any) -> None:
+    """A per-operation test's subtests are each a step and an operation done; the test itself one step."""
+    test = "suite/test_operations.py::test_operation_conforms"
+    progress = GateProgress("off", operations=2)
+    item = SimpleNamespace(originalname="test_operation_conforms")
+    progress.pytest_collection_modifyitems([item, SimpleNamespace(originalname="test_links")])  # type: ignore[list-item]
+    progress.pytest_runtest_logreport(a_report(test, "setup"))
+    body = progress.pytest_runtest_call(item)  # type: ignore[arg-type]
+    next(body)  # the test's body runs: schemathesis logs one report per operation
+    progress.pytest_runtest_logreport(subtest(f"{test}[GET /v1/a]"))
+    progress.pytest_runtest_logreport(subtest(f"{test}[POST /v1/b]"))
+    assert (progress.done, progress.operations_done) == (2, 2)
+    with pytest.raises(StopIteration):
+        next(body)
+    progress.pytest_runtest_logreport(a_report(test, "call"))  # the test's own: not an operation
+    progress.pytest_runtest_logreport(a_report(test, "teardown"))
+    assert (progress.done, progress.operations_done) == (3, 2)
+    progress.pytest_sessionfinish()

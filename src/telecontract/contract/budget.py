@@ -19,7 +19,9 @@ import orjson
 import pytest
 import requests
 
+from telecontract.contract.options import per_second
 from telecontract.contract.target import Target
+from telecontract.errors import UsageError
 from telecontract.numbers import check_listed
 
 # Set by the HTTP layer from the body; a generated value here only breaks framing (and a
@@ -59,18 +61,11 @@ class Budget:
 
 
 def parse_rate(text: str | None) -> float | None:
-    """`10/s`, `300/m` or a bare number of requests per second; None for no limit."""
-    if not text:
-        return None
-    amount, _, unit = text.partition("/")
-    per = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0}.get(unit.strip())
+    """`10/s`, `300/m` or a bare number of requests per second; None for no limit (inside pytest)."""
     try:
-        value = float(amount)
-    except ValueError:
-        value = -1.0
-    if per is None or value <= 0:
-        raise pytest.UsageError(f"--rate-limit {text!r}: expected N/s, N/m or N/h, e.g. 10/s")
-    return value / per
+        return per_second(text)
+    except UsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 class Wire:

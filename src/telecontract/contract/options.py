@@ -10,6 +10,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from telecontract.errors import UsageError
 from telecontract.redaction import redact_url_credentials
 from telecontract.webhooks import PROVIDER_TIMEOUT
 
@@ -18,6 +19,26 @@ LIVE_MAX_REQUESTS = 5000
 # The unit of validity_period. The documents' example (500 -> 500 hours) makes hours the default.
 VALIDITY_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 DEFAULT_VALIDITY_UNIT = "hours"
+RATE_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0}
+RATE_FORM = "N/s, N/m or N/h, e.g. 10/s"
+
+
+def per_second(rate: str | None) -> float | None:
+    """`10/s`, `300/m`, `1000/h` or a bare number of requests per second; None for no limit.
+
+    Read here, where the option lives, so the gate refuses a bad one before anything starts.
+    """
+    if not rate:
+        return None
+    amount, _, unit = rate.partition("/")
+    per = RATE_UNITS.get(unit.strip())
+    try:
+        value = float(amount)
+    except ValueError:
+        value = -1.0
+    if per is None or not 0 < value < float("inf"):
+        raise UsageError(f"--rate-limit {rate!r}: expected {RATE_FORM}.")
+    return value / per
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +68,15 @@ class RunOptions:
     deep: bool = False
     fail_on_rules: tuple[str, ...] = ()  # rules whose warnings fail the run, as the team chose
     warn_on_rules: tuple[str, ...] = ()  # rules whose errors only warn, as the team chose
+    suite: Path | None = None  # another contract suite folder (default: the shipped one)
+    pytest_args: tuple[str, ...] = ()  # what followed `--` on the gate's command line
 
     def command(self) -> str:
-        """The `telecontract gate` command that repeats this run (same seed, same targets, same options)."""
+        """The `telecontract gate` command that repeats this run (same seed, same targets, same options).
+
+        Every field that shapes a run has its flag here; `tests/unit/test_rerun_command.py` parses
+        the command back for each field, so a new option without one fails there.
+        """
         parts = ["telecontract", "gate"]
 
         def add(flag: str, value: object) -> None:
@@ -74,12 +101,18 @@ class RunOptions:
         add("--rate-limit", self.rate_limit)
         add("--max-requests", self.max_requests)
         add("--spec", self.spec)
+        add("--suite", self.suite)
+        for name in sorted(self.defects):
+            add("--defect", name)
         add("--deep", self.deep)
         for name in self.fail_on_rules:
             add("--fail-on-rule", name)
         for name in self.warn_on_rules:
             add("--warn-on-rule", name)
         add("--strict", self.strict)
+        if self.pytest_args:
+            parts.append("--")
+            parts.extend(shlex.quote(arg) for arg in self.pytest_args)
         return redact_url_credentials(" ".join(parts))  # a proxy's user:password in a URL stays out of logs
 
     @property

@@ -28,17 +28,26 @@ from hypothesis import settings
 from telecontract import webhooks
 from telecontract.client_auth import HttpxAuth, RequestsAuth, schemathesis_auth_provider
 from telecontract.contract import generation
-from telecontract.contract.budget import Budget, Wire, WireAuth, httpx_hooks, parse_rate
+from telecontract.contract.budget import Budget, Wire, WireAuth, httpx_hooks
 from telecontract.contract.checks import DomainRules
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.judge import Judge
-from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions
+from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS, RunOptions, per_second
 from telecontract.contract.recording import recorder_for
 from telecontract.contract.reports import html, markdown, traffic
 from telecontract.contract.rules import check_rule_levels, promoted
 from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import summary_for
-from telecontract.contract.target import ENV_TARGET_URL, VTS_PREFIX, Target, open_target
+from telecontract.contract.target import (
+    ENV_TARGET_URL,
+    VTS_PREFIX,
+    Target,
+    check_defects,
+    check_reachable,
+    credentials_needed,
+    live_target,
+    open_target,
+)
 from telecontract.credentials import Credentials
 from telecontract.errors import TelecontractError
 from telecontract.numbers import read_numbers
@@ -57,6 +66,8 @@ settings.register_profile("quick", max_examples=5, deadline=None)  # smoke runs,
 settings.load_profile(os.environ.get("TELECONTRACT_HYPOTHESIS_PROFILE", "default"))
 
 OPTIONS_KEY = pytest.StashKey[RunOptions]()
+# The run's request budget. One handed over by the gate has already paid for the reachability probe.
+BUDGET_KEY = pytest.StashKey[Budget]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -129,34 +140,80 @@ class Preset:
     """A plugin that hands the run its options as one object (what `telecontract gate` does).
 
     Without it, the options come from pytest's command line, as for `pytest src/telecontract/suite`.
+    `budget`: the run's budget, when the gate has already spent from it (probing the target).
     """
 
-    def __init__(self, options: RunOptions) -> None:
+    def __init__(self, options: RunOptions, budget: Budget | None = None) -> None:
         self.options = options
+        self.budget = budget
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[OPTIONS_KEY] = self.options
+        if self.budget is not None:
+            config.stash[BUDGET_KEY] = self.budget
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if path := run_options(config).spec:
-        try:
-            use_spec(path)  # before collection: the suite's modules read the spec to parametrize
-        except TelecontractError as exc:
-            raise pytest.UsageError(str(exc)) from None
+    options = run_options(config)
+    try:
+        if options.spec:
+            use_spec(options.spec)  # before collection: the suite's modules read the spec to parametrize
+        # Everything a run's options can get wrong is found now, not in a fixture once tests run.
+        per_second(options.rate_limit)
+        check_defects(options)
+        if options.live:
+            Credentials.from_env(required=credentials_needed(load_spec(), options))
+    except TelecontractError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if options.max_requests is not None and options.max_requests < 1:
+        raise pytest.UsageError(f"--max-requests {options.max_requests}: a budget is at least 1 request.")
+    if options.receiver_timeout <= 0:
+        raise pytest.UsageError(f"--receiver-timeout {options.receiver_timeout:g}: expected a number of seconds > 0.")
     # The suite may run from any folder, with no ini file of ours: the plugin declares its markers.
     config.addinivalue_line("markers", "embedded_only: needs the embedded mock; skipped on a live target")
     config.addinivalue_line("markers", "callbacks: needs a target that can reach the local callback sink")
     config.addinivalue_line("markers", "operations(*ids): exercises these operations; skipped if the spec lacks one")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under plain pytest, a live target is probed before any test (the gate probes it itself)."""
+    config = session.config
+    options = run_options(config)
+    if not options.live or BUDGET_KEY in config.stash or config.option.collectonly:
+        return
+    try:
+        config.stash[BUDGET_KEY] = probed(live_target(options, Credentials.from_env()), options)
+    except TelecontractError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def budget_for(options: RunOptions) -> Budget:
+    """A run's request budget and rate limit, from its options."""
+    return Budget(max_requests=options.effective_max_requests, per_second=per_second(options.effective_rate_limit))
+
+
+def probed(target: Target, options: RunOptions) -> Budget:
+    """The run's budget, after one request to each of the target's URLs, counted in it."""
+    budget = budget_for(options)
+
+    def spend() -> bool:
+        # A budget smaller than the probes: the suite will find it spent and say so (exit 3).
+        if budget.max_requests is not None and budget.spent >= budget.max_requests:
+            return False
+        budget.spend()
+        return True
+
+    check_reachable(target, options, spend)
+    return budget
+
+
 def run_options(config: pytest.Config) -> RunOptions:
     """The run's options, read once from pytest's."""
     if OPTIONS_KEY not in config.stash:
-        numbers = config.getoption("--numbers")
+        numbers = Path(config.getoption("--numbers")) if config.getoption("--numbers") else None
         try:
-            listed = read_numbers(Path(numbers)) if numbers else None
+            listed = read_numbers(numbers) if numbers else None
         except TelecontractError as exc:
             raise pytest.UsageError(str(exc)) from None
         config.stash[OPTIONS_KEY] = RunOptions(
@@ -170,6 +227,8 @@ def run_options(config: pytest.Config) -> RunOptions:
             strict=config.getoption("--contract-strict"),
             validity_unit=config.getoption("--validity-unit"),
             numbers=listed,
+            numbers_file=numbers,
+            deep=config.getoption("hypothesis_profile", None) == "deep",
             allow_calls=config.getoption("--allow-calls"),
             operations=tuple(config.getoption("--operation")),
             spec=Path(config.getoption("--spec")) if config.getoption("--spec") else None,
@@ -251,11 +310,11 @@ def budget(request: pytest.FixtureRequest, contract_options: RunOptions) -> Budg
     def exhausted() -> None:
         summary.budget_exhausted = True
 
-    return Budget(
-        max_requests=contract_options.effective_max_requests,
-        per_second=parse_rate(contract_options.effective_rate_limit),
-        on_exhausted=exhausted,
-    )
+    # The budget the probe spent from, if the target was probed: one budget for every request.
+    spent = request.config.stash.get(BUDGET_KEY, None)
+    budget = spent if spent is not None else budget_for(contract_options)
+    budget.on_exhausted = exhausted
+    return budget
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,16 @@ Each test is one step; schemathesis runs every operation of the spec as a subtes
 each of those is a step too (and an operation done). The phase is what the test module checks.
 While progress is shown, passed and skipped tests print no letter (the progress says it better, and
 letters would break its lines); failures still show theirs.
+
+A subtest's report is told apart by when it comes, not by its class: it is logged while the test's
+own body runs (inside `pytest_runtest_call`), the test's own call report only after. pytest 9 sends
+a `SubtestReport`, schemathesis on pytest 8 a plain `TestReport` with a marker of its own, and
+pytest-subtests its own class; the timing is the same for all three.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 import pytest
@@ -34,6 +40,7 @@ class GateProgress:
         self.display: ProgressDisplay | None = None
         self.done = 0
         self.operations_done = 0
+        self.in_body = False  # a test's own body is running: the reports logged now are its subtests'
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -44,9 +51,17 @@ class GateProgress:
     def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
         self._show(nodeid)
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        self.in_body = True
+        try:
+            return (yield)
+        finally:
+            self.in_body = False
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        subtest = type(report).__name__ == "SubtestReport"
-        if subtest and report.when == "call":
+        subtest = self.in_body and report.when == "call"
+        if subtest:
             self.done += 1
             self.operations_done += PER_OPERATION_TEST in report.nodeid
         elif not subtest and report.when == "teardown":
@@ -58,7 +73,7 @@ class GateProgress:
         """No letter for a pass or a skip while progress is shown."""
         if self.display is None or self.display.mode == "off" or config.get_verbosity() > 0:
             return None
-        subtest = type(report).__name__ == "SubtestReport"
+        subtest = self.in_body and report.when == "call"
         if report.passed and report.when == "call":
             return ("subtests passed" if subtest else "passed"), "", ""
         if report.skipped and not hasattr(report, "wasxfail"):

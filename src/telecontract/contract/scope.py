@@ -20,6 +20,7 @@ PARTY_OPERATIONS = frozenset(
     }
 )
 CALL_OPERATIONS = frozenset({"sendVoiceMessage", "controlVoiceCall"})
+NOT_SELECTED = "not selected (--operation)"
 
 
 def out_of_scope(
@@ -34,7 +35,7 @@ def out_of_scope(
     reasons: dict[str, str] = {}
     for operation in spec.operations():
         if selected and not any(text in operation.operation_id or text in operation.label for text in selected):
-            reasons[operation.operation_id] = "not selected (--operation)"
+            reasons[operation.operation_id] = NOT_SELECTED
         elif not live:
             continue
         elif operation.operation_id in CALL_OPERATIONS and not allow_calls:

@@ -7,17 +7,25 @@ picks the base URL of whichever surface serves a path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
 
 from telecontract.contract.options import RunOptions
-from telecontract.credentials import Credentials
+from telecontract.contract.scope import in_scope, reasons_for
+from telecontract.credentials import TELESIGN_VARIABLES, VTS_VARIABLES, Credentials
 from telecontract.errors import UsageError
+from telecontract.redaction import redact_url_credentials
+from telecontract.spec import Spec
 
 ENV_TARGET_URL = "TELECONTRACT_TARGET_URL"
 VTS_PREFIX = "/v1/Account/"
 VOICE_V1_PREFIX = "/v1/voice"
+# Long enough for a far host's TLS handshake, short enough that a wrong URL is told within seconds.
+PROBE_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +42,7 @@ class Target:
 
     def url_for(self, path: str) -> str:
         """The base URL of the surface that serves `path`."""
-        if path.startswith(VTS_PREFIX):
+        if is_vts(path):
             return self.vts_url or self.base_url
         if path == VOICE_V1_PREFIX or path.startswith(VOICE_V1_PREFIX + "/"):
             return self.voice_v1_url or self.base_url
@@ -55,7 +63,28 @@ def check_url(url: str, flag: str = "--target-url") -> str:
             f"{flag} {url!r} must start with http:// or https://.",
             hint=f"For example {flag} http://127.0.0.1:8080",
         )
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # a malformed port or IPv6 address
+        host = None
+    if not host:
+        raise UsageError(f"{flag} {url!r} names no host.", hint=f"For example {flag} http://127.0.0.1:8080")
     return url.rstrip("/")
+
+
+def is_vts(path: str) -> bool:
+    return path.startswith(VTS_PREFIX)
+
+
+def credentials_needed(spec: Spec, options: RunOptions) -> tuple[str, ...]:
+    """The credential variables a live run must have: those of each provider it sends to (TeleSign's,
+    VTS's or both, by the operations it exercises). None for the embedded mock, which has defaults."""
+    if not options.live:
+        return ()
+    paths = [operation.path for operation in in_scope(spec, reasons_for(spec, options))]
+    telesign = TELESIGN_VARIABLES if any(not is_vts(p) for p in paths) else ()
+    vts = VTS_VARIABLES if any(is_vts(p) for p in paths) else ()
+    return (*telesign, *vts)
 
 
 def live_target(options: RunOptions, credentials: Credentials) -> Target:
@@ -77,6 +106,57 @@ def live_target(options: RunOptions, credentials: Credentials) -> Target:
     )
 
 
+def flag_for(url: str, options: RunOptions) -> str:
+    """The flag that gave a live target's URL (each provider URL falls back to --target-url)."""
+    given = (
+        ("--telesign-url", options.telesign_url),
+        ("--telesign-voice-url", options.telesign_voice_url),
+        ("--vts-url", options.vts_url),
+    )
+    for flag, value in given:
+        if value and value.rstrip("/") == url:
+            return flag
+    return f"--target-url (or {ENV_TARGET_URL})"
+
+
+def check_reachable(target: Target, options: RunOptions, spend: Callable[[], bool]) -> None:
+    """One request to each URL of a live target before the suite runs: a target that cannot be
+    reached is a mistake in the command (exit 2), not hundreds of failed cases.
+
+    `spend` takes a request from the run's budget (False: none left, so no more probes): each probe
+    counts against --max-requests and waits for its slot of the rate limit like every other
+    request. Any HTTP answer will do; only the transport is judged.
+    """
+    for url in dict.fromkeys(target.urls.values()):
+        if not spend():
+            return
+        try:
+            httpx.get(url, timeout=PROBE_TIMEOUT)
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            reason = str(exc) or type(exc).__name__
+            # One line, the fix included, as for an unreachable receiver.
+            raise UsageError(
+                f"Target not reachable: {redact_url_credentials(url)} ({reason}); "
+                f"start it, or fix {flag_for(url, options)}."
+            ) from None
+
+
+def check_defects(options: RunOptions) -> None:
+    """Defects are switches of the embedded mock: unknown names, or a live target, are usage errors."""
+    if not options.defects:
+        return
+    if options.live:
+        raise UsageError(
+            "--defect only applies to the embedded mock, not to a target URL.", hint="Drop --defect or the target URL."
+        )
+    from telecontract.mock.defects import DEFECTS
+
+    if unknown := options.defects - DEFECTS.keys():
+        raise UsageError(
+            f"Unknown defect(s): {', '.join(sorted(unknown))}.", hint="See telecontract mock --list-defects."
+        )
+
+
 @contextmanager
 def open_target(
     options: RunOptions,
@@ -86,20 +166,13 @@ def open_target(
     voice_event_url: str | None = None,
 ) -> Iterator[Target]:
     """The target the options name, or an embedded mock started for the duration of the block."""
+    check_defects(options)
     if options.live:
-        if options.defects:
-            raise UsageError("--defect only applies to the embedded mock, not to a target URL.")
         yield live_target(options, credentials)
         return
     from telecontract.mock import MockConfig, create_app
-    from telecontract.mock.defects import DEFECTS
     from telecontract.server import serve_in_thread
 
-    unknown = options.defects - DEFECTS.keys()
-    if unknown:
-        raise UsageError(
-            f"Unknown defect(s): {', '.join(sorted(unknown))}.", hint="See telecontract mock --list-defects."
-        )
     config = MockConfig(
         credentials=credentials,
         defects=options.defects,
