@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
 import subprocess
 import sys
@@ -19,7 +20,9 @@ GATE = [sys.executable, "-c", "from telecontract.cli import main; main()", "gate
 
 
 def run_gate(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GATE, *args], capture_output=True, text=True, timeout=600)
+    # A live target needs its credentials set: here the embedded mock's, which the local targets use.
+    env = os.environ | Credentials.from_env().environment()
+    return subprocess.run([*GATE, *args], capture_output=True, text=True, timeout=600, env=env)
 
 
 def test_gate_passes_on_the_embedded_mock() -> None:
@@ -29,8 +32,10 @@ def test_gate_passes_on_the_embedded_mock() -> None:
     assert "PASS" in result.stdout
     assert "POST /v1/anonymous/session/sms_voice" in result.stdout
     assert "seed 1; repeat this run with: telecontract gate --seed 1" in result.stdout
-    # Not a terminal: progress as plain lines on stderr, without escape codes.
+    # Not a terminal: progress as plain lines on stderr, without escape codes. The phase after the
+    # generated cases starts with every operation counted (on pytest 8's reports as on pytest 9's).
     assert re.search(r"progress: generated cases, \d+/\d+ steps, operations \d+/10", result.stderr)
+    assert re.search(r"progress: stateful sequences, \d+/\d+ steps, operations 10/10", result.stderr), result.stderr
     assert "\x1b[" not in result.stderr
 
 
@@ -42,6 +47,26 @@ def test_a_run_without_a_seed_prints_the_one_it_used() -> None:
         result.stdout,
     )
     assert seed and seed.group(1) == seed.group(2), result.stdout[-1000:]
+
+
+def test_a_defect_given_to_the_gate_is_caught_and_repeated_everywhere(tmp_path) -> None:
+    """--defect is honoured (the mock misbehaves, the gate fails), and the command that repeats the
+    run carries it and the pytest arguments, on the terminal, in summary.md and in report.html."""
+    pytest_args = ["--", "--hypothesis-profile=quick", "-k", "test_operation_conforms"]
+    reports = tmp_path / "reports"
+    result = run_gate(
+        "--seed", "1", "--defect", "auth_ignored", "--operation", "createSmsMaskedSession",
+        "--report-dir", str(reports), *pytest_args,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "FAIL" in result.stdout and "ignored_auth" in result.stdout
+    repeat = (
+        "telecontract gate --seed 1 --operation createSmsMaskedSession --defect auth_ignored "
+        "-- --hypothesis-profile=quick -k test_operation_conforms"
+    )
+    assert f"repeat this run with: {repeat}" in result.stdout
+    assert repeat in (reports / "summary.md").read_text()
+    assert repeat in (reports / "report.html").read_text()
 
 
 @pytest.mark.embedded_only

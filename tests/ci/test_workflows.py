@@ -7,6 +7,7 @@ example config file: a renamed flag or a profile that is gone fails here, not in
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -122,3 +123,34 @@ def test_a_renamed_flag_would_be_caught() -> None:
         parse(["gate", "--report-folder", "reports"])
     with pytest.raises(Exception, match="No load profile named 'nightly'"):
         parse(["load", "--profile", "nightly"])
+
+
+def unset_secrets(text: str) -> str:
+    """A workflow's text as GitHub runs it for a repository that set no secret or variable: each
+    `secrets.*` / `vars.*` expression empty (GitHub's value for a missing one), the run number 1."""
+    text = re.sub(r"\$\{\{\s*github\.run_number\s*\}\}", "1", text)
+    return re.sub(r"\$\{\{\s*(?:secrets|vars)\.\w+\s*\}\}", "", text)
+
+
+def test_the_gate_workflow_passes_on_the_embedded_mock_with_no_secret_set(tmp_path: Path) -> None:
+    """A fork or a new repository has none of the secrets: the gate runs on the embedded mock and
+    passes, instead of testing VTS paths like /v1/Account//Masking/Session (an empty auth id)."""
+    steps = yaml.safe_load((EXAMPLES / "gate.yml").read_text())["jobs"]["gate"]["steps"]
+    step = next(step for step in steps if step.get("name") == "gate")
+    given = {name: unset_secrets(value) for name, value in step["env"].items()}
+    assert set(given.values()) == {""}, "every secret and variable is empty, as GitHub hands it over"
+    env = os.environ | given | {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env["TELECONTRACT_HYPOTHESIS_PROFILE"] = "quick"  # fewer generated cases; every operation still runs
+    (tmp_path / ".git").mkdir()  # the team's repository, with no config file
+    result = subprocess.run(
+        ["bash", "-e", "-c", unset_secrets(step["run"])],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "PASS" in result.stdout and "Contract gate against embedded mock" in result.stdout
+    kept = next(step for step in steps if step.get("name") == "keep the reports")["with"]["path"].split()
+    assert all((tmp_path / path).is_file() for path in kept), sorted(p.name for p in (tmp_path / "reports").rglob("*"))

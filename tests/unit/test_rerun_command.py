@@ -2,11 +2,80 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from telecontract.cli.gate import gate
+from telecontract.cli.gate_checks import options_from
 from telecontract.contract.options import RunOptions
+from telecontract.contract.target import ENV_TARGET_URL
 from telecontract.load.run import LoadPlan
+from telecontract.numbers import read_numbers
+
+# Fields that do not shape what a run does, so the command leaves them out on purpose.
+NOT_REPEATED = {
+    "numbers": "read from numbers_file, which the command names",
+    "report_dir": "where the reports go; repeating into it would overwrite the reports being read",
+    "summary_json": "where plain pytest writes its summary (not a gate option)",
+}
+
+
+def samples(tmp_path: Path) -> dict[str, dict[str, Any]]:
+    """For each repeated field: a value unlike its default, with the fields it needs beside it."""
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("+14155550123\n")
+    suite = tmp_path / "my suite"
+    suite.mkdir()
+    receiver = (("voiceEvent", "http://127.0.0.1:8000/events"),)
+    return {
+        "target_url": {"target_url": "https://staging.example.com/a b"},
+        "telesign_url": {"telesign_url": "https://rest-ww.telesign.com"},
+        "telesign_voice_url": {"telesign_voice_url": "https://rest-api.telesign.com"},
+        "vts_url": {"vts_url": "https://api.vtscom.net"},
+        "defects": {"defects": frozenset({"auth_ignored", "masking_missing_field"})},
+        "rate_limit": {"rate_limit": "5/s"},
+        "max_requests": {"max_requests": 100},
+        "strict": {"strict": True},
+        "validity_unit": {"validity_unit": "seconds"},
+        "allow_calls": {"allow_calls": True},
+        "operations": {"operations": ("/v2/voice", "getVoiceCallStatus")},
+        "spec": {"spec": tmp_path.resolve() / "edited.yaml"},
+        "seed": {"seed": 3},
+        "receiver_urls": {"receiver_urls": receiver},
+        "receiver_timeout": {"receiver_timeout": 0.5, "receiver_urls": receiver},
+        "numbers_file": {"numbers_file": numbers, "numbers": read_numbers(numbers)},
+        "deep": {"deep": True},
+        "fail_on_rules": {"fail_on_rules": ("receiver_answers_in_time",)},
+        "warn_on_rules": {"warn_on_rules": ("receiver_refuses_forged_callback",)},
+        "suite": {"suite": suite},
+        "pytest_args": {"pytest_args": ("-x", "-k", "links and not slow")},
+    }
+
+
+def repeated(command: str) -> RunOptions:
+    """The options the gate would run with, given the command line `command`."""
+    words = shlex.split(command)
+    assert words[:2] == ["telecontract", "gate"]
+    with gate.make_context("gate", words[2:]) as context:
+        return options_from(context.params)
+
+
+@pytest.mark.parametrize("field", [f.name for f in dataclasses.fields(RunOptions)])
+def test_the_command_repeats_every_option_of_a_run(field: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each field of RunOptions, set alone, survives the trip through the printed command and the
+    gate's own parsing; a new field without a repeat form (or a reason it has none) fails here."""
+    monkeypatch.delenv(ENV_TARGET_URL, raising=False)
+    if field in NOT_REPEATED:
+        return
+    given = samples(tmp_path)
+    assert field in given, f"RunOptions.{field}: give it a flag in RunOptions.command() and a sample here"
+    options = RunOptions(**given[field])
+    assert options.command() != RunOptions().command()
+    assert repeated(options.command()) == options
 
 
 def test_the_default_run_repeats_with_its_seed_alone() -> None:

@@ -17,8 +17,9 @@ import click
 from telecontract.config import ConfigFile
 from telecontract.errors import UsageError
 
-# Options a file may not set: they act instead of running, or take the rest of the line.
-NOT_SETTINGS = frozenset({"help", "list_rules", "pytest_args", "profile", "self_test", "seeds"})
+# Options a file may not set: they act instead of running, or take the rest of the line; and the
+# mock's defects, a demonstration of what the gate catches, never a team's standing setting.
+NOT_SETTINGS = frozenset({"help", "list_rules", "pytest_args", "profile", "self_test", "seeds", "defects"})
 PROFILES = "profiles"
 # A top-level report_dir is the root of every command's reports: the gate writes into DIR/gate.
 PER_COMMAND_FOLDER = "report_dir"
@@ -163,7 +164,9 @@ def _relative_to(config: ConfigFile, value: Any) -> Any:
 def describe(option: click.Parameter) -> str:
     """What an option accepts, in words: the choices, a range, or the kind of value."""
     kind = option.type
-    if isinstance(kind, click.Choice):
+    if described := getattr(kind, "described", None):  # a type of ours says what it takes
+        text = str(described)
+    elif isinstance(kind, click.Choice):
         text = "one of " + ", ".join(map(str, kind.choices))
     elif isinstance(option, click.Option) and option.is_flag:
         text = "true or false"

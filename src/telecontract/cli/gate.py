@@ -12,40 +12,30 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 from rich.table import Table
 
-from telecontract import suite as suite_package
-from telecontract import webhooks
+from telecontract.cli import gate_checks
 from telecontract.cli.console import terminal
-from telecontract.cli.options import progress_option, spec_option, validity_unit_option
+from telecontract.cli.gate_checks import find_suite
+from telecontract.cli.options import RATE, progress_option, spec_option, validity_unit_option
 from telecontract.contract import plugin as engine
 from telecontract.contract import selftest
 from telecontract.contract.options import RunOptions
 from telecontract.contract.progress import GateProgress
-from telecontract.contract.rules import RULES, check_rule_levels
+from telecontract.contract.rules import RULES
 from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import RunSummary, summary_for
-from telecontract.contract.target import ENV_TARGET_URL, live_target
-from telecontract.credentials import Credentials
+from telecontract.contract.target import ENV_TARGET_URL, credentials_needed, live_target
+from telecontract.credentials import Credentials, unset
 from telecontract.errors import UsageError
 from telecontract.mock.defects import DEFECTS
-from telecontract.numbers import read_numbers
 from telecontract.phone import redact_number
 from telecontract.progress import Mode, ProgressDisplay
 from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.receiver import suite as receiver_suite
-from telecontract.receiver.targets import check_reachable, parse_receiver_urls
+from telecontract.receiver import targets as receiver_targets
 from telecontract.redaction import redact_text
 from telecontract.spec import load_spec, use_spec
 from telecontract.verdict import Verdict
 from telecontract.webhooks import PROVIDER_TIMEOUT
-
-
-def find_suite(explicit: Path | None) -> Path:
-    """The contract suite: --suite, else the one shipped in the package (`telecontract.suite`)."""
-    if explicit is not None:
-        if not explicit.is_dir():
-            raise UsageError(f"Contract suite folder not found: {explicit}", hint="Pass --suite FOLDER.")
-        return explicit
-    return Path(suite_package.__file__).resolve().parent
 
 
 class _Collect:
@@ -147,7 +137,9 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
 @validity_unit_option
 @click.option("--dry-run", is_flag=True, help="Print the plan (operations, requests, numbers) and send nothing.")
 @click.option("--seed", type=int, default=None, help="Hypothesis seed, for a reproducible run.")
-@click.option("--rate-limit", default=None, help="Requests per time unit, e.g. 10/s (default when live: 10/s).")
+@click.option(
+    "--rate-limit", type=RATE, default=None, help="Requests per time unit, e.g. 10/s (default when live: 10/s)."
+)
 @click.option(
     "--max-requests",
     type=click.IntRange(1),
@@ -170,6 +162,14 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
 )
 @spec_option("to test against; an edited copy drives everything")
 @click.option("--suite", type=click.Path(path_type=Path), default=None, help="Contract suite folder.")
+@click.option(
+    "--defect",
+    "defects",
+    multiple=True,
+    metavar="NAME",
+    help="Switch a defect on in the embedded mock (repeatable), to see the gate catch it; "
+    "see telecontract mock --list-defects.",
+)
 @click.option(
     "--self-test",
     is_flag=True,
@@ -211,6 +211,7 @@ def gate(
     report_dir: Path | None,
     spec_path: Path | None,
     suite: Path | None,
+    defects: tuple[str, ...],
     self_test: bool,
     seeds: int,
     pytest_args: tuple[str, ...],
@@ -220,38 +221,22 @@ def gate(
 
     Credentials for a live target come from TELECONTRACT_TELESIGN_CUSTOMER_ID,
     TELECONTRACT_TELESIGN_API_KEY, TELECONTRACT_VTS_AUTH_ID and TELECONTRACT_VTS_AUTH_TOKEN.
-    Extra arguments after `--` go to pytest.
+    Extra arguments after `--` go to pytest (except the options the gate sets itself: refused).
+    Every option is checked before anything starts: a mistake is exit 2 with nothing sent.
     """
     if spec_path is not None:
         use_spec(spec_path)  # a bad file is a usage error here, before anything runs
-    raised, lowered = check_rule_levels(fail_on_rules, warn_on_rules)
-    receivers = _receivers(receiver_urls, live=any((target_url, telesign_url, telesign_voice_url, vts_url)))
+    context = click.get_current_context()
+    gate_flags = {flag for param in context.command.params for flag in param.opts}
+    gate_checks.refuse_gate_options(pytest_args, gate_flags, deep=deep)
     if seed is None and not (self_test or dry_run):
         # Every run has a seed, printed with the command that repeats it.
         seed = random.SystemRandom().randrange(1, 2**31)
-    options = RunOptions(
-        target_url=target_url,
-        telesign_url=telesign_url,
-        telesign_voice_url=telesign_voice_url,
-        vts_url=vts_url,
-        rate_limit=rate_limit,
-        max_requests=max_requests,
-        strict=strict,
-        validity_unit=validity_unit,
-        numbers=read_numbers(numbers) if numbers else None,
-        numbers_file=numbers,
-        deep=deep,
-        allow_calls=allow_calls,
-        operations=operations,
-        spec=spec_path.resolve() if spec_path else None,
-        report_dir=report_dir,
-        seed=seed,
-        receiver_urls=tuple(receivers.items()),
-        receiver_timeout=receiver_timeout,
-        fail_on_rules=raised,
-        warn_on_rules=lowered,
-    )
+    options = gate_checks.options_from(context.params | {"seed": seed})
     target = live_target(options, Credentials.from_env()) if options.live else None  # checks the URLs
+    receivers = dict(options.receiver_urls)
+    if receivers:
+        receiver_targets.check_reachable(receivers)
     if self_test:
         if options.live:
             raise UsageError("--self-test runs against the embedded mock's defects; drop the target URLs.")
@@ -260,6 +245,11 @@ def gate(
     if dry_run:
         _print_plan(options, target.urls if target else None)
         return
+    spec = load_spec()
+    gate_checks.check_something_runs(spec, options)
+    Credentials.from_env(required=credentials_needed(spec, options))
+    gate_checks.check_writable(report_dir, junit_xml.parent if junit_xml else None)
+    budget = engine.probed(target, options) if target else None  # a target that cannot be reached: exit 2
     # The engine comes as a plugin object, so the suite runs the same from any folder; no cache is
     # written next to it (it may live in site-packages).
     chosen = find_suite(suite) if not receivers else Path(receiver_suite.__file__).resolve().parent
@@ -276,7 +266,7 @@ def gate(
     args += pytest_args
     collect = _Collect()
     operation_count = 0 if receivers else len(load_spec().operations())
-    plugins = [engine.Preset(options), engine, collect, GateProgress(progress, operation_count)]
+    plugins = [engine.Preset(options, budget), engine, collect, GateProgress(progress, operation_count)]
     # Hypothesis keeps failing examples in a folder: with the reports when there are some, else in a
     # temporary one, never as a stray .hypothesis/ in the team's working folder.
     with tempfile.TemporaryDirectory(prefix="telecontract-") as scratch:
@@ -312,6 +302,10 @@ def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
         f"at {rate}" if rate else "",
     )
     console.print(f"calls: {'allowed (--allow-calls)' if options.allow_calls else 'none placed'}")
+    if missing := unset(credentials_needed(spec, options)):
+        console.print(f"credentials: {', '.join(missing)} not set; the run would stop there (exit 2)")
+    elif options.live:
+        console.print("credentials: from the TELECONTRACT_* variables")
     console.print(f"operations exercised: {len(in_scope(spec, reasons))} of {len(spec.operations())}")
     if options.numbers:
         console.print(f"numbers ({len(options.numbers)}, only these go into party fields):")
@@ -321,20 +315,6 @@ def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
         console.print("numbers: none listed (--numbers FILE), so no operation that takes a party number runs")
     else:
         console.print("numbers: generated for the embedded mock")
-
-
-def _receivers(values: tuple[str, ...], *, live: bool) -> dict[str, str]:
-    """kind -> URL of the team's receiver; checked here, so a wrong one is a usage error (exit 2)."""
-    if not values:
-        return {}
-    if live:
-        raise UsageError(
-            "--receiver-url tests your receiver; --target-url and the provider URLs test a provider.",
-            hint="Run the gate once for each.",
-        )
-    urls = parse_receiver_urls(values, webhooks.kinds(load_spec()))
-    check_reachable(urls)
-    return urls
 
 
 def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: bool = False) -> None:

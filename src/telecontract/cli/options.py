@@ -1,4 +1,5 @@
-"""Options several commands share, written once: `--spec`, `--validity-unit`, `--max-body-bytes`, `--progress`."""
+"""Options several commands share, written once: `--spec`, `--validity-unit`, `--max-body-bytes`, `--progress`;
+and option types whose values are checked when the command line (or the config file) is read."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 import click
 
-from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS
+from telecontract.contract.options import DEFAULT_VALIDITY_UNIT, RATE_FORM, VALIDITY_UNITS, per_second
+from telecontract.errors import UsageError
 from telecontract.limits import MAX_BODY_BYTES
 from telecontract.progress import MODES
 
@@ -47,3 +49,22 @@ progress_option = click.option(
     show_default=True,
     help="auto: a live bar on a terminal, plain lines in CI logs; or force bar, lines, off.",
 )
+
+
+class RateType(click.ParamType):
+    """A rate limit (`10/s`), checked as the command line is read: a bad one is exit 2 before anything
+    starts. The value stays the text the user gave, which the repeat command shows."""
+
+    name = "rate"
+    described = f"a rate: {RATE_FORM}"  # what `telecontract config` and a config file's error say
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        try:
+            per_second(text)
+        except UsageError:
+            self.fail(f"{text!r}: expected {RATE_FORM}.", param, ctx)
+        return text
+
+
+RATE = RateType()
