@@ -32,9 +32,16 @@ UNDIALABLE = "0000000"
 def read_numbers(path: Path) -> tuple[str, ...]:
     """The listed numbers, as digits without `+`; a bad line is a usage error naming it."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # utf-8-sig: Excel and Notepad start a UTF-8 file with a byte order mark, which is not a character of line 1.
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         raise UsageError(f"Numbers file not found: {path}", hint="One number per line, e.g. 14155550123.") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise UsageError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}).",
+            hint="Save the file as UTF-8 (or plain ASCII): digits with the country code, one number per line.",
+        ) from None
     except OSError as exc:
         raise UsageError(f"Cannot read numbers file {path}: {exc.strerror}") from None
     numbers: list[str] = []

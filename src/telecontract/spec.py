@@ -42,6 +42,11 @@ def default_spec_path() -> Path:
         return _chosen
     if env := os.environ.get(ENV_SPEC):
         return Path(env)
+    return bundled_spec_path()
+
+
+def bundled_spec_path() -> Path:
+    """The copy shipped in the wheel, else the repository's (`telecontract spec export` writes it out)."""
     shipped = resources.files("telecontract") / "specs" / "openapi.yaml"
     if shipped.is_file():
         return Path(str(shipped))
@@ -192,18 +197,42 @@ def _escape(token: str) -> str:
 
 def read_document(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark (Windows editors write one) is not part of the document.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise SpecError(f"Spec file not found: {path}", hint=f"Pass --spec PATH or set {ENV_SPEC}.") from None
+        raise SpecError(
+            f"Spec file not found: {path}",
+            hint=f"Check the path; `telecontract spec export {path}` writes the bundled spec there to start from.",
+        ) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise SpecError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}).",
+            hint="Save it as UTF-8: YAML and JSON documents are UTF-8.",
+        ) from None
     except OSError as exc:
         raise SpecError(f"Cannot read spec file {path}: {exc.strerror}") from None
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SpecError(f"{path} is not valid YAML or JSON: {exc}") from None
+        raise SpecError(
+            _yaml_problem(path, exc),
+            hint="Fix the document at that place (in YAML: indentation, tabs, an unclosed bracket or quote).",
+        ) from None
     if not isinstance(document, dict) or "openapi" not in document:
         raise SpecError(f"{path} is not an OpenAPI document (no top-level 'openapi' field).")
     return document
+
+
+def _yaml_problem(path: Path, exc: yaml.YAMLError) -> str:
+    """One line, compiler style: `spec.yaml:3:1: not valid YAML or JSON: what (while what)`."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        context = f" ({exc.context})" if exc.context else ""
+        return f"{path}:{mark.line + 1}:{mark.column + 1}: not valid YAML or JSON: {exc.problem}{context}"
+    # Other errors (a character YAML refuses) name the text they read: name the file instead.
+    said = " ".join(str(exc).replace('"<unicode string>"', str(path)).split())
+    return f"{path} is not valid YAML or JSON: {said}"
 
 
 @functools.cache

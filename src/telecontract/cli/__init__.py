@@ -16,6 +16,7 @@ from telecontract.cli.load import load
 from telecontract.cli.mock import mock
 from telecontract.cli.record import record
 from telecontract.cli.sink import sink
+from telecontract.cli.spec import spec_group
 from telecontract.errors import TelecontractError
 
 
@@ -45,6 +46,7 @@ cli.add_command(sink)
 cli.add_command(drift)
 cli.add_command(record)
 cli.add_command(config)
+cli.add_command(spec_group)
 
 
 def main() -> None:

@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 import uvicorn
 
+from telecontract.cli import serving
 from telecontract.cli.options import max_body_option
 from telecontract.contract.target import check_url
 from telecontract.credentials import Credentials
 from telecontract.drift.proxy import create_proxy
+from telecontract.errors import UsageError
 from telecontract.spec import default_spec_path, load_spec
 
 
@@ -37,12 +39,24 @@ def record(upstream: str, host: str, port: int, out: Path, max_body_bytes: int, 
     `telecontract drift traffic FILE`.
     """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    target = _upstream(upstream)
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {out}: the folder {out.parent} does not exist.", hint="Create it first.")
     app = create_proxy(
-        check_url(upstream),
+        target,
         load_spec(spec_path or default_spec_path()),
         out,
         Credentials.from_env(),
         max_body_bytes=max_body_bytes,
     )
-    click.echo(f"recording http://{host}:{port} -> {upstream} into {out}")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # Bound first: the banner shows the real port (--port 0), and a taken port is exit 2, not a banner.
+    sock = serving.bind(host, port)
+    click.echo(f"recording {serving.base_url(host, sock)} -> {target} into {out}")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
+
+
+def _upstream(url: str) -> str:
+    """--upstream as a base URL; without a scheme the fix is the same URL with one."""
+    if "://" not in url:
+        raise UsageError(f"--upstream {url!r} must start with http:// or https://.", hint=f"--upstream https://{url}")
+    return check_url(url, flag="--upstream")
