@@ -82,6 +82,7 @@ class MockProvider(_Served):
             voice_event_url=voice_event_url,
             quirks=frozenset(quirks),
         )
+        self._time_scale = time_scale  # what reset() puts back
         self.spec = spec or load_spec()
         self.app = create_app(self.config, self.spec)
         self._serving = None
@@ -92,15 +93,28 @@ class MockProvider(_Served):
         return self.app
 
     def reset(self) -> None:
-        """Forget every session, call and sent callback, and switch every defect off."""
+        """Forget every session, call and sent callback; switch every defect off, put the time scale back."""
         self.config.defects = frozenset()
+        self.config.time_scale = self._time_scale
         self.app.state.mock = MockState(self.config, self.spec)
 
     # ---- what a test changes or reads ------------------------------------------------------
 
     @property
     def time_scale(self) -> float:
+        """Multiplies every provider-side delay (call progress, callback retries, expiry).
+
+        Settable for one test (`mock.time_scale = 0.01`); `reset()`, which the `telecontract_mock`
+        fixture calls before each test, puts back the scale the mock started with.
+        """
         return self.config.time_scale
+
+    @time_scale.setter
+    def time_scale(self, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise ValueError(f"time_scale must be a number above 0 (0.001 makes 10 s 10 ms), not {value!r}")
+        # The mock reads its config at each delay it schedules: the next one already follows the new scale.
+        self.config.time_scale = float(value)
 
     @contextlib.contextmanager
     def defect(self, name: str) -> Iterator[None]:
