@@ -143,7 +143,7 @@ def _whole_number(value: object) -> int | None:
 
 
 def _release(lease: Lease) -> None:
-    lease.released = True
+    lease.release()  # frees the number already taken for the first party
 
 
 def party(number: str, country: phone.Country, masked_id: str | None) -> dict[str, Any]:

@@ -2,55 +2,111 @@
 
 A number may serve many sessions at once, as long as no two of them share a party: otherwise a
 party who calls the number could not be routed. It is never given to a party as its own number.
+
+Each pool indexes its active leases by party (party -> the numbers it holds), and forgets a lease
+when it ends (a heap by end time) or is released. An allocation then costs what the two parties
+hold, not the pool's size: a party holding every number is answered "none free" at once, where a
+scan of the whole pool (10,000 numbers) once held the event loop for every other client.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Lease:
     parties: frozenset[str]
-    expires_at: float  # real (scaled) time; inf when the session never expires
+    expires_at: float  # the mock's clock (scaled); inf when the session never expires
     released: bool = False
+    # (pool, number) pairs this lease holds, so that ending it early frees them in their pools.
+    holdings: list[tuple[NumberPool, str]] = field(default_factory=list)
 
     def active(self, now: float) -> bool:
         return not self.released and now < self.expires_at
 
+    def release(self) -> None:
+        """End the lease now (a deleted session, or one whose other number could not be found)."""
+        self.released = True
+        for pool, number in self.holdings:
+            pool.forget(self, number)
+        self.holdings.clear()
 
-PRUNE_AT = 16  # leases on one number before the expired ones are dropped
+    def reschedule(self, expires_at: float) -> None:
+        """A new end (an update's session_expiry counts again from the update), earlier or later."""
+        self.expires_at = expires_at
+        for pool, number in self.holdings:
+            pool.schedule(self, number)
 
 
 class NumberPool:
     def __init__(self, numbers: Iterable[str]) -> None:
         self.numbers = tuple(numbers)
-        self._leases: dict[str, list[Lease]] = {}
+        self._bare = tuple(number.lstrip("+") for number in self.numbers)
+        self._held: dict[str, dict[str, Lease]] = {}  # party -> {number: its active lease}
+        self._ends: list[tuple[float, int, str, Lease]] = []  # (end, order, number, lease), a heap
+        self._order = itertools.count()
         self._cursor = 0  # spreads allocations so the first numbers do not collect every lease
 
     def allocate(self, lease: Lease, *, exclude: frozenset[str], now: float) -> str | None:
         """A number no active lease that shares a party holds, or None when all are taken."""
+        self._expire(now)
         size = len(self.numbers)
+        held = [self._held[party] for party in lease.parties if party in self._held]
+        if any(len(numbers) >= size for numbers in held):
+            return None  # one party already holds every number: no scan needed
+        if sum(map(len, held)) + len(exclude) + len(lease.parties) >= size and not self._any_free(held, lease, exclude):
+            return None
         for step in range(size):
-            number = self.numbers[(self._cursor + step) % size]
-            bare = number.lstrip("+")
-            if bare in lease.parties or bare in exclude or not self._free_for(number, lease.parties, now):
+            index = (self._cursor + step) % size
+            number = self.numbers[index]
+            if number in exclude or self._bare[index] in lease.parties or any(number in h for h in held):
                 continue
-            self._cursor = (self._cursor + step + 1) % size
-            self._leases.setdefault(number, []).append(lease)
+            self._cursor = (index + 1) % size
+            self._hold(lease, number)
             return number
         return None
 
-    def _free_for(self, number: str, parties: frozenset[str], now: float) -> bool:
-        leases = self._leases.get(number)
-        if not leases:
-            return True
-        if len(leases) > PRUNE_AT and not leases[0].active(now):
-            # Forget what expired (the oldest first): that keeps the scan short. Expired leases
-            # left in the list never block a party, so pruning is only about speed.
-            leases[:] = [lease for lease in leases if lease.active(now)]
-        for lease in leases:  # noqa: SIM110 - a plain loop: this runs for every number tried, per allocation
-            if not lease.parties.isdisjoint(parties) and lease.active(now):
-                return False
-        return True
+    def _any_free(self, held: list[dict[str, Lease]], lease: Lease, exclude: frozenset[str]) -> bool:
+        """Exactly, when what the parties hold may cover the pool (rare: only near exhaustion)."""
+        taken = set(exclude).union(*held)
+        taken.update(n for n, bare in zip(self.numbers, self._bare, strict=True) if bare in lease.parties)
+        return len(taken.intersection(self.numbers)) < len(self.numbers)
+
+    def _hold(self, lease: Lease, number: str) -> None:
+        for party in lease.parties:
+            self._held.setdefault(party, {})[number] = lease
+        lease.holdings.append((self, number))
+        self.schedule(lease, number)
+
+    def schedule(self, lease: Lease, number: str) -> None:
+        if lease.expires_at != float("inf"):
+            heapq.heappush(self._ends, (lease.expires_at, next(self._order), number, lease))
+
+    def forget(self, lease: Lease, number: str) -> None:
+        for party in lease.parties:
+            numbers = self._held.get(party)
+            if numbers is not None and numbers.get(number) is lease:
+                del numbers[number]
+                if not numbers:
+                    del self._held[party]
+
+    def _expire(self, now: float) -> None:
+        """Forget leases that have ended: each is popped once, so this is amortised O(log n)."""
+        ends = self._ends
+        while ends and ends[0][0] <= now:
+            end, _, number, lease = heapq.heappop(ends)
+            if lease.released or end != lease.expires_at:
+                continue  # released already, or rescheduled: a newer entry stands for it
+            self.forget(lease, number)
+
+    def held_by(self, party: str) -> int:
+        """How many numbers `party` holds (for tests and benchmarks)."""
+        return len(self._held.get(party, {}))
+
+    def leases_kept(self) -> int:
+        """Entries the pool keeps, to show memory stays bounded (tests, soak runs)."""
+        return len(self._ends) + sum(map(len, self._held.values()))

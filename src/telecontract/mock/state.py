@@ -124,7 +124,12 @@ class MockState:
         return time.time() + self.clock_offset
 
     def keep(self, collection: dict[str, Any], key: str, ends_at: float) -> None:
-        """Remember `collection[key]` until RETENTION after `ends_at`; forget_old drops it then."""
+        """Remember `collection[key]` until RETENTION after `ends_at`; forget_old drops it then.
+
+        What never ends (a VTS session with session_expiry 0) is kept until deleted, off the heap.
+        """
+        if ends_at == float("inf"):
+            return
         self._order += 1
         heapq.heappush(self._forgetting, (ends_at + self.scaled(RETENTION_SECONDS), self._order, key, collection))
 
@@ -141,6 +146,11 @@ class MockState:
             if isinstance(item, DialCall) and item.live:
                 self.keep(collection, key, now)  # still on the line: look again later
                 continue
+            if isinstance(item, VtsSession) and not item.lease.released:
+                ends = item.lease.expires_at  # an update may have moved the end on since
+                if ends + self.scaled(RETENTION_SECONDS) > now:
+                    self.keep(collection, key, ends)
+                    continue
             collection.pop(key, None)
 
     def note_created(self, now: float) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +18,7 @@ from telecontract.mock.pools import Lease
 from telecontract.mock.requests import Invalid, media_type, parse_json, validation_error, vts_refusal
 from telecontract.mock.responses import JSON, vts_error
 from telecontract.mock.state import MockState, VtsSession
+from telecontract.mock.vts_settings import typed, update_problem
 
 DEFAULTS: dict[str, Any] = {
     "record": False,
@@ -114,8 +114,8 @@ async def create_session(request: Request) -> Response:
             phone.parse(number)
         except phone.InvalidNumber as exc:
             return vts_error(400, {field: str(exc)})
-    now = time.time()
-    fields = DEFAULTS | body
+    now = state.now()  # the simulator's clock (POST /_sim/clock) moves VTS sessions on too
+    fields = DEFAULTS | typed(state.spec, body, DEFAULTS)  # an undocumented field is not kept
     lease = Lease(frozenset(parties.values()), _expires_at(now, fields["session_expiry"], state))
     virtual_number = state.vts_pool.allocate(lease, exclude=frozenset(), now=now)
     if virtual_number is None:
@@ -123,7 +123,9 @@ async def create_session(request: Request) -> Response:
     second_party = "+" + second if second else ""
     fields |= {"virtual_number": virtual_number, "first_party": "+" + first, "second_party": second_party}
     session = VtsSession(uuid.uuid4().hex, fields, lease, now)
+    state.note_created(now)
     state.vts_sessions[session.session_uuid] = session
+    state.keep(state.vts_sessions, session.session_uuid, lease.expires_at)  # retained as masked sessions are
     if fields["callback_url"] and fields["session_expiry"]:
         callbacks.spawn(state, _call_back_on_expiry(state, session))
     return JSON(render(session, now) | {"message": "Session created"})
@@ -131,7 +133,7 @@ async def create_session(request: Request) -> Response:
 
 async def _call_back_on_expiry(state: MockState, session: VtsSession) -> None:
     # An update may push the expiry out: wait until the lease really ends.
-    while (remaining := session.lease.expires_at - time.time()) > 0:
+    while (remaining := session.lease.expires_at - state.now()) > 0:
         await asyncio.sleep(remaining)
     if not session.lease.released:
         await _call_back(state, session, "session_expired")
@@ -146,7 +148,7 @@ async def _call_back(state: MockState, session: VtsSession, event: str) -> None:
         "first_party": session.fields["first_party"],
         "second_party": session.fields["second_party"],
         "status": "expired",
-        "timestamp": _timestamp(time.time()),
+        "timestamp": _timestamp(state.now()),
     }
     if not payload["second_party"]:  # a single-party session has no second party to name
         del payload["second_party"]
@@ -172,7 +174,7 @@ async def get_session(request: Request) -> Response:
     session = _own_session(request, state)
     if isinstance(session, Response):
         return session
-    body = render(session, time.time())
+    body = render(session, state.now())
     if state.config.has("vts_get_swaps_parties"):
         body["first_party"], body["second_party"] = body["second_party"], body["first_party"]
     return JSON(body)
@@ -186,11 +188,15 @@ async def update_session(request: Request) -> Response:
     body = await _json_body(request, state, "updateVtsMaskingSession")
     if isinstance(body, Response):
         return body
-    now = time.time()
+    # Refused before anything changes: only the documented settings may be written.
+    if problem := update_problem(state.spec, body, session.session_uuid):
+        return vts_error(400, {problem[0]: problem[1]})
+    now = state.now()
     session.fields |= body | {"modified_time": _timestamp(now)}
     if "session_expiry" in body:
         # The expiry counts again from the update, as with Plivo.
-        session.lease.expires_at = _expires_at(now, body["session_expiry"], state)
+        session.lease.reschedule(_expires_at(now, body["session_expiry"], state))
+        state.keep(state.vts_sessions, session.session_uuid, session.lease.expires_at)
     return JSON(render(session, now) | {"message": "Session updated"})
 
 
@@ -199,7 +205,7 @@ async def delete_session(request: Request) -> Response:
     session = _own_session(request, state)
     if isinstance(session, Response):
         return session
-    session.lease.released = True
+    session.lease.release()
     del state.vts_sessions[session.session_uuid]
     if session.fields["callback_url"]:
         callbacks.spawn(state, _call_back(state, session, "session_deleted"))
@@ -214,10 +220,12 @@ async def list_sessions(request: Request) -> Response:
     if isinstance(query, Response):
         return query
     limit, offset = query.pop("limit", 20), query.pop("offset", 0)
-    now = time.time()
-    rendered = [render(s, now) for s in state.vts_sessions.values()]
-    matching = [s for s in rendered if _matches(s, query)]
-    page = matching[offset : offset + limit]
+    now = state.now()
+    state.forget_old(now)
+    # Filter the stored sessions, then render only the page (rendering all cost 211 ms at 20,000).
+    sessions = state.vts_sessions.values()
+    matching = [s for s in sessions if _matches(s, query, now)] if query else list(sessions)
+    page = [render(s, now) for s in matching[offset : offset + limit]]
     meta = {
         "limit": limit,
         "offset": offset,
@@ -261,19 +269,22 @@ COMPARE = {
 }
 
 
-def _matches(session: dict[str, Any], query: dict[str, Any]) -> bool:
+def _matches(session: VtsSession, query: dict[str, Any], now: float) -> bool:
+    """Parties and status are read from the stored session; a time filter renders it (one source of those texts)."""
+    rendered: dict[str, Any] | None = None
     for name, wanted in query.items():
         if name in ("first_party", "second_party", "virtual_number"):
-            if session[name].lstrip("+") != wanted.lstrip("+"):
+            if session.fields[name].lstrip("+") != wanted.lstrip("+"):
                 return False
         elif name == "status":
-            if session["status"] != wanted:
+            if ("active" if session.lease.active(now) else "expired") != wanted:
                 return False
         elif name == "subaccount":
             return False  # the mock's account has no subaccounts
         else:
             field, _, op = name.partition("__")
-            have = int(session["total_call_billed_duration"]) if field == "duration" else session[field]
+            rendered = rendered or render(session, now)
+            have = int(rendered["total_call_billed_duration"]) if field == "duration" else rendered[field]
             if have is None or not COMPARE["__" + op if op else ""](have, wanted):
                 return False
     return True
