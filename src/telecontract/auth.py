@@ -11,6 +11,7 @@ import binascii
 import hashlib
 import hmac
 import uuid
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
@@ -120,21 +121,51 @@ def parse_basic(authorization: str) -> tuple[str, str] | None:
     return (user, password) if sep else None
 
 
+def basic_matches(authorization: str, accounts: Mapping[str, str]) -> bool:
+    """Is `authorization` Basic credentials of one of `accounts` (user -> secret)?"""
+    credentials = parse_basic(authorization)
+    if credentials is None or credentials[0] not in accounts:
+        return False
+    return hmac.compare_digest(accounts[credentials[0]].encode(), credentials[1].encode())
+
+
 class NonceCache:
-    """Nonces seen within the clock-skew window; a nonce seen twice is a replay."""
+    """Nonces seen while their requests' dates are still accepted; a nonce seen twice is a replay.
 
-    def __init__(self) -> None:
-        self._seen: dict[str, float] = {}
+    Each nonce is kept until its request's date falls out of the skew window (then the date
+    check refuses a replay anyway), at most 2 x the window after its first use. A queue in arrival
+    order holds them: forgetting pops from the front, so a request costs amortised O(1) however
+    many are held (rebuilding the whole dict past 100,000 once cost 18 ms per request at 200,000).
+    Past `max_entries` the oldest go early, bounding memory under a flood; such a nonce could then
+    be replayed while its date is still fresh.
+    """
 
-    def first_use(self, nonce: str, now: float) -> bool:
-        if len(self._seen) > 100_000:
-            # Forget nonces old enough that their dates are refused anyway.
-            horizon = now - 2 * MAX_CLOCK_SKEW_SECONDS
-            self._seen = {n: t for n, t in self._seen.items() if t > horizon}
+    def __init__(self, max_entries: int = 1_000_000) -> None:
+        self.max_entries = max_entries
+        self._seen: set[str] = set()
+        self._order: deque[tuple[float, str]] = deque()  # (forget at, nonce), oldest first
+
+    def first_use(self, nonce: str, now: float, *, sent_at: float | None = None) -> bool:
+        """True the first time `nonce` is seen; `sent_at` is its request's date, when known."""
+        self._forget(now)
         if nonce in self._seen:
             return False
-        self._seen[nonce] = now
+        until = now + 2 * MAX_CLOCK_SKEW_SECONDS
+        if sent_at is not None:
+            until = min(until, sent_at + MAX_CLOCK_SKEW_SECONDS)
+        self._seen.add(nonce)
+        self._order.append((until, nonce))
         return True
+
+    def _forget(self, now: float) -> None:
+        order, seen = self._order, self._seen
+        # A front entry kept a little longer than its own date needs holds back the ones behind
+        # it: that only makes the check stricter, never lets a replay through.
+        while order and (order[0][0] <= now or len(order) >= self.max_entries):  # room for one more
+            seen.discard(order.popleft()[1])
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
 
 def verify_telesign(
@@ -174,7 +205,8 @@ def verify_telesign(
         return BAD_AUTH_METHOD
     ts_date = headers.get("x-ts-date")
     date = headers.get("date", "")
-    if not _date_is_fresh(ts_date or date, now):
+    sent_at = _sent_at(ts_date or date)
+    if sent_at is None or abs(now - sent_at) > MAX_CLOCK_SKEW_SECONDS:
         return BAD_DATE
     nonce = headers.get("x-ts-nonce")
     to_sign = telesign_string_to_sign(
@@ -189,20 +221,24 @@ def verify_telesign(
     expected_signature = _hmac_b64(decode_api_key(api_key), to_sign)
     if not hmac.compare_digest(expected_signature.encode(), signature.encode()):
         return BAD_SIGNATURE
-    # Only a correctly signed request may spend a nonce, or anyone could burn them.
-    if nonce and not nonces.first_use(nonce, now):
+    # Only a correctly signed request may spend a nonce, or anyone could burn them. The documents
+    # make the nonce optional: without one, the signature itself (over date, body and resource)
+    # may serve once while its date is fresh, so an exact replay is refused all the same.
+    if not nonces.first_use(nonce or NONCELESS + signature, now, sent_at=sent_at):
         return REUSED_NONCE
     return None
 
 
-def _date_is_fresh(value: str, now: float) -> bool:
+NONCELESS = "\x00signature:"  # cannot start a header's value: a nonce-less key never equals a nonce
+
+
+def _sent_at(value: str) -> float | None:
     if not value:
-        return False
+        return None
     try:
-        sent = parsedate_to_datetime(value).timestamp()
+        return parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
-        return False
-    return abs(now - sent) <= MAX_CLOCK_SKEW_SECONDS
+        return None
 
 
 # ---- callbacks ------------------------------------------------------------------------------
