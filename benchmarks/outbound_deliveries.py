@@ -23,6 +23,7 @@ from pathlib import Path
 
 from telecontract.credentials import Credentials
 from telecontract.mock import MockConfig, callbacks
+from telecontract.mock.delivery_slots import PER_DESTINATION
 from telecontract.mock.state import MockState
 from telecontract.server import free_port, wait_until_serving
 from telecontract.sink.store import tally
@@ -85,7 +86,7 @@ def main() -> int:
     outbound = delivered / elapsed
     print(f"receiver intake (wrk, 50 connections, {args.duration} s): {intake.rps:,.0f} deliveries/s, p99 {intake.p99}")
     print(
-        f"mock outbound (callbacks.deliver, {callbacks.MAX_IN_FLIGHT} in flight): {outbound:,.0f} deliveries/s "
+        f"mock outbound (callbacks.deliver, {PER_DESTINATION} in flight per destination): {outbound:,.0f} deliveries/s "
         f"({delivered:,} of {args.deliveries:,} acknowledged in {elapsed:.1f} s, {stored:,} stored)"
     )
     print(f"outbound / intake: {outbound / intake.rps:.2f}")

@@ -42,7 +42,14 @@ def simulated_digits(call: DialCall, collect: dict[str, Any] | None) -> str | No
     if not collect:
         return None
     match = PRESSED_DIGIT.match(call.to)
-    return (match.group(1) if match else "1")[: collect.get("max", 1)]
+    return (match.group(1) if match else "1")[: _count(collect.get("max"))]
+
+
+def _count(value: Any) -> int:
+    """`max` as a count: JSON's 5.0 is the integer 5 (the schema allows it), which slicing refuses."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN
+        return 1
+    return max(1, int(value)) if abs(value) < 2**31 else 1
 
 
 async def _post_event(state: MockState, call: DialCall, event: str, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -65,6 +72,17 @@ async def _post_event(state: MockState, call: DialCall, event: str, data: dict[s
 
 
 async def run(state: MockState, call: DialCall) -> None:
+    """The call from ring to call_completed. Whatever goes wrong on the way, the call ends as the
+    spec's call record allows (status `failed`), with its call_completed sent: never silently."""
+    try:
+        await _run(state, call)
+    except Exception:
+        logger.error("call %s failed inside the mock; ending it", call.reference_id, exc_info=True)
+        if "call_completed" not in call.events:
+            await _complete(state, call, "failed")
+
+
+async def _run(state: MockState, call: DialCall) -> None:
     await asyncio.sleep(state.scaled(RING_SECONDS))
     outcome = OUTCOMES.get(call.to, "answered") if call.live else "cancelled"
     parties = {"to": call.to, "from": call.caller_id_number}
@@ -118,7 +136,7 @@ async def _complete(state: MockState, call: DialCall, status: str) -> None:
     call.live = False
     now = time.time()
     duration = int((now - call.answered_at) / state.config.time_scale) if call.answered_at else 0
-    duration = min(duration, call.max_call_duration)  # the provider cuts the call at the limit
+    duration = int(min(duration, call.max_call_duration))  # the provider cuts the call at the limit
     await _post_event(
         state,
         call,

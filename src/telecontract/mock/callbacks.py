@@ -17,6 +17,7 @@ import aiohttp
 import orjson
 
 from telecontract import webhooks
+from telecontract.mock.delivery_slots import IN_ALL, PER_DESTINATION, DeliverySlots
 from telecontract.mock.state import MockState, SentCallback
 
 logger = logging.getLogger("telecontract.mock.callbacks")
@@ -24,14 +25,27 @@ logger = logging.getLogger("telecontract.mock.callbacks")
 RETRY_DELAYS = (10.0, 30.0)
 WRONG_RETRY_DELAYS = (5.0, 5.0)  # the `callback_retry_schedule_off` defect
 DELIVERY_TIMEOUT = webhooks.PROVIDER_TIMEOUT
-MAX_IN_FLIGHT = 64  # deliveries on the wire at once
 
 
 def spawn(state: MockState, coroutine: Coroutine[Any, Any, Any]) -> None:
     """Run in the background, keeping a reference so the task is not collected mid-flight."""
-    task = asyncio.get_running_loop().create_task(coroutine)
+    task = asyncio.get_running_loop().create_task(_reported(coroutine))
     state.tasks.add(task)
     task.add_done_callback(state.tasks.discard)
+
+
+async def _reported(coroutine: Coroutine[Any, Any, Any]) -> None:
+    """A failure of background work is the mock's own bug: said once, here, never left to asyncio.
+
+    Each kind of work ends its call or session itself first (`call_flow.run` sends call_completed
+    with status `failed`); this only keeps "Task exception was never retrieved" out of the log.
+    """
+    try:
+        await coroutine
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        logger.error("background work %s failed", getattr(coroutine, "__qualname__", coroutine), exc_info=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +62,10 @@ def client(state: MockState) -> aiohttp.ClientSession:
     (benchmarks/outbound_deliveries.py).
     """
     if state.http is None or state.http.closed:
-        connector = aiohttp.TCPConnector(limit=MAX_IN_FLIGHT, limit_per_host=MAX_IN_FLIGHT, use_dns_cache=True)
+        connector = aiohttp.TCPConnector(limit=IN_ALL, limit_per_host=PER_DESTINATION, use_dns_cache=True)
         timeout = aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT)
         state.http = aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=False)
-        state.delivery_slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        state.delivery_slots = DeliverySlots()
     return state.http
 
 
@@ -61,9 +75,10 @@ async def post(state: MockState, url: str, body: bytes, headers: dict[str, str],
     data = body if method == "POST" else None
     try:
         # Queue here, not in aiohttp's pool: the provider's timeout is for the receiver's answer,
-        # and a delivery waiting for a free connection must not spend it.
+        # and a delivery waiting for a free connection must not spend it. Each destination queues
+        # on its own slots, so a receiver that never answers delays only its own callbacks.
         sending = http.request(method, url, data=data, headers=headers, allow_redirects=False)
-        async with state.delivery_slots, sending as response:
+        async with state.delivery_slots.slot(url), sending as response:
             return Answer(response.status, await response.read())
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:  # ValueError: a URL aiohttp cannot use
         logger.info("callback to %s not answered: %s", url, type(exc).__name__)
@@ -108,6 +123,7 @@ async def deliver(state: MockState, url: str, body: bytes, headers: dict[str, st
     for attempt, delay in enumerate((0.0, *delays), start=1):
         if delay:
             await asyncio.sleep(state.scaled(delay))
+            headers = _signed_again(state, url, body, headers, method)
         answer = await post(state, url, body, headers, method)
         state.sent.append(SentCallback(url, body, headers, attempt, answer.status if answer else None))
         if answer is None:
@@ -118,6 +134,14 @@ async def deliver(state: MockState, url: str, body: bytes, headers: dict[str, st
     logger.warning("callback to %s dropped after %d attempts", url, 1 + len(delays))
     state.dropped_callbacks += 1
     return False
+
+
+def _signed_again(state: MockState, url: str, body: bytes, headers: dict[str, str], method: str) -> dict[str, str]:
+    """A VTS callback's retry carries a fresh nonce, as Plivo's do: a receiver (the sink among them)
+    refuses a nonce it has seen as a replay. TeleSign signs the body alone, so its retry is the same."""
+    if webhooks.PLIVO_SIGNATURE_HEADERS[1] not in headers:
+        return headers
+    return headers_for(state, webhooks.VTS_KIND, url, body, method)
 
 
 async def close(state: MockState) -> None:

@@ -14,6 +14,7 @@ import aiohttp
 
 from telecontract.auth import NonceCache
 from telecontract.mock.config import MockConfig
+from telecontract.mock.delivery_slots import DeliverySlots
 from telecontract.mock.pools import Lease, NumberPool
 from telecontract.spec import Spec
 
@@ -109,7 +110,7 @@ class MockState:
         # Background work (call progress, callbacks) and the client it sends with.
         self.tasks: set[asyncio.Task[Any]] = set()
         self.http: aiohttp.ClientSession | None = None  # made inside the loop (mock.callbacks.client)
-        self.delivery_slots = asyncio.Semaphore()  # replaced with the client, inside the loop
+        self.delivery_slots = DeliverySlots()  # replaced with the client, inside the loop
         self.dropped_callbacks = 0
         # Every delivery attempt, newest last (bounded: a long load run must stay flat in memory).
         self.sent: deque[SentCallback] = deque(maxlen=10_000)
