@@ -20,7 +20,7 @@ from starlette.types import Receive, Scope, Send
 from telecontract.cli import main
 from telecontract.contract.options import RunOptions
 from telecontract.contract.plugin import probed
-from telecontract.contract.target import live_target
+from telecontract.contract.target import described, live_target
 from telecontract.credentials import DEFAULTS, ENV_VTS_AUTH_ID, Credentials
 from telecontract.server import serve_in_thread
 
@@ -193,3 +193,25 @@ def test_an_unreachable_provider_url_is_named_with_its_own_flag(counted: tuple[s
     options = RunOptions(telesign_url=url, vts_url="http://127.0.0.1:9")
     with pytest.raises(Exception, match=r"Target not reachable: http://127\.0\.0\.1:9 .*fix --vts-url\.$"):
         probed(live_target(options, Credentials.from_env({})), options)
+
+
+def test_a_defect_is_refused_on_a_receiver_run(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, printed = gate(["--receiver-url", "http://127.0.0.1:1/events", "--defect", "auth_ignored"], capsys)
+    assert code == 2 and "--defect switches a defect on in the embedded mock" in printed
+
+
+@pytest.mark.parametrize(
+    ("options", "shown"),
+    [
+        (RunOptions(), "the embedded mock"),
+        (RunOptions(vts_url="https://api.vtscom.net/"), "https://api.vtscom.net"),
+        (RunOptions(target_url="https://ci:s3cret@proxy.example"), "https://[REDACTED]@proxy.example"),
+        (
+            RunOptions(target_url="https://proxy.example", vts_url="https://api.vtscom.net"),
+            "https://proxy.example, https://api.vtscom.net",
+        ),
+    ],
+)
+def test_the_reports_name_every_url_the_run_tested(options: RunOptions, shown: str) -> None:
+    """A run against --vts-url alone is not a run against the embedded mock, whatever the title said."""
+    assert described(options) == shown

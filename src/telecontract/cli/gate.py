@@ -23,7 +23,7 @@ from telecontract.contract.progress import GateProgress
 from telecontract.contract.rules import RULES
 from telecontract.contract.scope import in_scope, reasons_for
 from telecontract.contract.summary import RunSummary, summary_for
-from telecontract.contract.target import ENV_TARGET_URL, credentials_needed, live_target
+from telecontract.contract.target import ENV_TARGET_URL, credentials_needed, described, live_target
 from telecontract.credentials import Credentials, unset
 from telecontract.errors import UsageError
 from telecontract.mock.defects import DEFECTS
@@ -274,7 +274,7 @@ def gate(
         # One options object, handed over as is: no argv or environment round trip.
         exit_code = int(pytest.main(args, plugins=plugins))
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
-    where = ", ".join(sorted(set(receivers.values()))) if receivers else target_url or telesign_url or "embedded mock"
+    where = ", ".join(sorted(set(receivers.values()))) if receivers else described(options).removeprefix("the ")
     _report(collect.summary, verdict, redact_text(where), receiver=bool(receivers))
     terminal().print(f"seed {seed}; repeat this run with: {options.command()}", soft_wrap=True, highlight=False)
     raise SystemExit(verdict.exit_code)

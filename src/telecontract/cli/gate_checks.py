@@ -49,6 +49,8 @@ def options_from(params: Mapping[str, Any]) -> RunOptions:
             flag = "--" + key.replace("_", "-")
             raise UsageError(f"{flag} is empty.", hint=f"Give {flag} a URL, or leave it out to test the embedded mock.")
     receivers = _receivers(params["receiver_urls"], live=any(urls.values()))
+    if receivers and params["defects"]:
+        raise UsageError("--defect switches a defect on in the embedded mock; --receiver-url tests your receiver.")
     if params["suite"] is not None:
         find_suite(params["suite"])
     numbers_file: Path | None = params["numbers"]

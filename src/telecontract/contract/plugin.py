@@ -45,6 +45,7 @@ from telecontract.contract.target import (
     check_defects,
     check_reachable,
     credentials_needed,
+    described,
     live_target,
     open_target,
 )
@@ -495,7 +496,7 @@ def write_reports(directory: Path, config: pytest.Config, exitstatus: int) -> No
     options = run_options(config)
     summary, recorder = summary_for(config), recorder_for(config)
     verdict = summary.verdict(strict=options.strict, suite_status=exitstatus)
-    target = redact_text(options.target_url or options.telesign_url or "the embedded mock")
+    target = redact_text(described(options))
     if options.receiver_urls:
         target = "the receiver at " + ", ".join(sorted({url for _, url in options.receiver_urls}))
     rerun = options.command()

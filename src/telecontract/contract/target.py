@@ -106,6 +106,15 @@ def live_target(options: RunOptions, credentials: Credentials) -> Target:
     )
 
 
+def described(options: RunOptions) -> str:
+    """What a run tests, for its reports: the embedded mock, or every URL of the live target."""
+    if not options.live:
+        return "the embedded mock"
+    fallback = options.target_url
+    urls = (options.telesign_url or fallback, options.telesign_voice_url or fallback, options.vts_url or fallback)
+    return redact_url_credentials(", ".join(dict.fromkeys(url.rstrip("/") for url in urls if url)))
+
+
 def flag_for(url: str, options: RunOptions) -> str:
     """The flag that gave a live target's URL (each provider URL falls back to --target-url)."""
     given = (
