@@ -32,8 +32,10 @@ def test_a_bad_limit_is_a_usage_error(text: str, words: str) -> None:
 @pytest.mark.parametrize(
     ("current", "limits", "regressed"),
     [
-        ({**EARLIER, "p95_ms": 44.0}, {"p95": 0.1}, []),  # exactly at the bound
-        ({**EARLIER, "p95_ms": 44.5}, {"p95": 0.1}, ["p95"]),
+        ({**EARLIER, "p95_ms": 45.0}, {"p95": 0.1}, []),  # exactly at the bound: 10% is 4 ms, the floor 5 ms
+        ({**EARLIER, "p95_ms": 45.5}, {"p95": 0.1}, ["p95"]),
+        ({**EARLIER, "p99_ms": 88.0}, {"p99": 0.1}, []),  # 10% of 80 is more than the floor
+        ({**EARLIER, "p99_ms": 88.5}, {"p99": 0.1}, ["p99"]),
         ({**EARLIER, "p95_ms": 20.0}, {"p95": 0.1}, []),  # faster is never a regression
         ({**EARLIER, "rps": 181.0}, {"rps": 0.1}, []),
         ({**EARLIER, "rps": 179.0}, {"rps": 0.1}, ["rps"]),
@@ -49,7 +51,24 @@ def test_worse_by_more_than_the_limit_is_a_regression(current: dict, limits: dic
 
 def test_a_comparison_reads_as_a_sentence() -> None:
     (comparison,) = baseline.compare({**EARLIER, "p95_ms": 50.0}, baseline.figures_of(EARLIER), {"p95": 0.1})
-    assert comparison.line() == "baseline p95: 40ms -> 50ms (+25.0%, allowed 10%): REGRESSED"
+    assert comparison.line() == "baseline p95: 40ms -> 50ms (+25.0%, allowed 10% or 5ms, whichever is more): REGRESSED"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "regressed"),
+    [(1.0, 2.0, False), (1.0, 6.0, False), (1.0, 7.0, True), (3.0, 8.0, False), (100.0, 111.0, True)],
+)
+def test_a_fast_targets_latency_does_not_flip_on_jitter(before: float, after: float, regressed: bool) -> None:
+    """Locust counts whole milliseconds: 1ms -> 2ms is +100%, and jitter. The floor is 5 ms."""
+    earlier = baseline.figures_of({**EARLIER, "p95_ms": before})
+    (comparison,) = baseline.compare({**EARLIER, "p95_ms": after}, earlier, {"p95": 0.1})
+    assert comparison.regressed is regressed, comparison.line()
+
+
+def test_throughput_has_a_floor_too() -> None:
+    earlier = baseline.figures_of({**EARLIER, "rps": 5.0})
+    (slower,) = baseline.compare({**EARLIER, "rps": 4.1}, earlier, {"rps": 0.1})  # -18%, but 0.9/s
+    assert not slower.regressed and slower.to_dict()["floor"] == 1.0
 
 
 def test_a_baseline_that_is_not_a_load_summary_is_a_usage_error(tmp_path: Path) -> None:

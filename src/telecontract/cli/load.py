@@ -128,7 +128,8 @@ def _use_profile(ctx: click.Context, _param: click.Parameter, name: str | None) 
     default=None,
     metavar="METRIC=N%,...",
     help=f"With --baseline: how much worse each figure may get (p50, p95, p99, rps; fail_ratio in "
-    f"percentage points). Default: {DEFAULT_MAX_REGRESSION}.",
+    f"percentage points). Default: {DEFAULT_MAX_REGRESSION}. A latency change of 5 ms or less, or a "
+    "throughput change of 1/s or less, is jitter, never a regression.",
 )
 @click.option("--seed", type=int, default=None, help="Seed for the users' random choices (printed when not given).")
 @progress_option

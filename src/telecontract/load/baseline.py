@@ -3,6 +3,10 @@
 Latencies and the failure ratio regress when they grow, throughput when it shrinks. Latency and
 throughput limits are relative (10% = a tenth of the baseline's figure); `fail_ratio` is in
 percentage points, since a baseline of zero failures has no relative change.
+
+Relative limits also have an absolute floor (`FLOORS`): on a fast target 10% of a 1 ms p95 is
+less than Locust's resolution (whole milliseconds), so `1ms -> 2ms` would flip the verdict on
+jitter. A figure regresses only when it is worse by more than its limit and by more than its floor.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ METRICS: dict[str, tuple[str, bool]] = {
     "fail_ratio": ("fail_ratio", True),
 }
 UNITS = {"p50": "ms", "p95": "ms", "p99": "ms", "rps": "/s", "fail_ratio": ""}
+# The smallest change that can be a regression, in the metric's unit: a few of Locust's whole
+# milliseconds (run-to-run jitter on a fast target), one request a second.
+FLOORS = {"p50": 5.0, "p95": 5.0, "p99": 5.0, "rps": 1.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +42,19 @@ class Comparison:
     limit: float  # the fraction allowed (0.1 = 10%; for fail_ratio, 0.01 = one percentage point)
 
     @property
+    def floor(self) -> float:
+        """The change always allowed, in the metric's unit (none for fail_ratio: its limit is absolute)."""
+        return FLOORS.get(self.metric, 0.0)
+
+    @property
     def bound(self) -> float:
-        """The worst figure still allowed."""
+        """The worst figure still allowed: the relative limit, or the floor when that allows more."""
         if self.metric == "fail_ratio":
             return self.baseline + self.limit
         bigger_is_worse = METRICS[self.metric][1]
-        return self.baseline * (1 + self.limit) if bigger_is_worse else self.baseline * (1 - self.limit)
+        if bigger_is_worse:
+            return max(self.baseline * (1 + self.limit), self.baseline + self.floor)
+        return min(self.baseline * (1 - self.limit), self.baseline - self.floor)
 
     @property
     def regressed(self) -> bool:
@@ -62,7 +76,10 @@ class Comparison:
 
     def line(self) -> str:
         unit = UNITS[self.metric]
-        allowed = f"{self.limit * 100:g} pt" if self.metric == "fail_ratio" else f"{self.limit * 100:g}%"
+        if self.metric == "fail_ratio":
+            allowed = f"{self.limit * 100:g} pt"
+        else:
+            allowed = f"{self.limit * 100:g}% or {self.floor:g}{unit}, whichever is more"
         verdict = "REGRESSED" if self.regressed else "ok"
         current = "no data" if self.current is None else f"{self.current:g}{unit}"
         return (
@@ -77,6 +94,7 @@ class Comparison:
             "current": self.current,
             "change": self.change,
             "limit": self.limit,
+            "floor": self.floor,
             "bound": round(self.bound, 6),
             "regressed": self.regressed,
         }
