@@ -180,7 +180,7 @@ def test_the_load_report_shows_thresholds_baseline_plots_requests_and_callbacks(
     assert "FAIL" in words and "seed 11" in words and report.command in words
     assert {"thresholds", "baseline", "plots", "requests", "callbacks"} <= parsed.ids
     assert "p95<5 7 BREACHED" in words and "lost_callbacks==0 1 BREACHED" in words
-    assert "rps 400 215 -46.2% 360 REGRESSED" in words and "p95 6.9 7 +1.4% 7.59 ok" in words
+    assert "rps 400 215 -46.2% 360 REGRESSED" in words and "p95 6.9 7 +1.4% 11.9 ok" in words
     assert "POST create_sms_session 430 1 3 7 9 19.5 215.0" in words
     assert "lost 1" in words and "duplicates 2" in words
     assert parsed.tags["svg"] == 3  # throughput, latency percentiles, users over time
