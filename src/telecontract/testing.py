@@ -20,6 +20,7 @@ from typing import Any, Self
 
 import httpx
 
+from telecontract.auth import basic_authorization
 from telecontract.credentials import Credentials
 from telecontract.mock import MockConfig, create_app
 from telecontract.mock.defects import DEFECTS
@@ -143,12 +144,19 @@ class MockProvider(_Served):
 
     def advance(self, seconds: float) -> None:
         """Move the sessions' clock on by `seconds` of provider time (sessions expire, ids free up)."""
-        response = httpx.post(f"{self.url}/_sim/clock", json={"advance": seconds * self.time_scale})
+        response = httpx.post(
+            f"{self.url}/_sim/clock", json={"advance": seconds * self.time_scale}, headers=self._account()
+        )
         response.raise_for_status()
 
     def _simulate(self, kind: str, body: dict[str, str]) -> dict[str, Any]:
-        answer: dict[str, Any] = httpx.post(f"{self.url}/_sim/{kind}", json=body).json()
+        answer: dict[str, Any] = httpx.post(f"{self.url}/_sim/{kind}", json=body, headers=self._account()).json()
         return answer
+
+    def _account(self) -> dict[str, str]:
+        """The simulator answers the account only (it moves every session's clock)."""
+        credentials = self.credentials
+        return {"Authorization": basic_authorization(credentials.telesign_customer_id, credentials.telesign_api_key)}
 
 
 class CallbackReceiver(_Served):

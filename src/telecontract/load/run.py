@@ -325,6 +325,8 @@ def _delivery_timing(database: Path) -> dict[str, float]:
     """Deliveries/s, and end-to-end delay of Voice v1 callbacks: payload status time to stored on disk."""
     delays, received = [], []
     for delivery in read_deliveries(database, webhook="voiceTransactionCallback"):
+        if not delivery.signature_ok or delivery.answered >= 300:
+            continue  # not received: forged, unsigned, replayed, or failed by the sink on purpose
         received.append(delivery.received_at)
         try:
             updated = json.loads(delivery.body)["status"]["updated_on"]

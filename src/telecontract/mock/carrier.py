@@ -11,16 +11,22 @@ masked id as the sender. VTS sessions: either party contacts the virtual number,
 party sees the virtual number. Calls route only through `sms_voice` sessions. The answer is
 200 `{"routed": true, "deliver_to", "shown_sender", "session"}` or 404 `{"routed": false, "reason"}`;
 a malformed request is 400 `{"routed": false, "reason"}`.
+
+Every request needs the account's credentials, as the provider's paths do (either account's Basic
+credentials, or TeleSign's signature), unless the mock was started with the simulator open: a
+request without them is 401 `{"routed": false, "reason"}`.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from telecontract import auth
 from telecontract.mock.responses import JSON
 from telecontract.mock.state import MockState
 
@@ -29,9 +35,39 @@ def _refused(status: int, reason: str) -> Response:
     return JSON({"routed": False, "reason": reason}, status_code=status)
 
 
-async def _read(request: Request) -> dict[str, str] | Response:
+def _unauthorised(request: Request, state: MockState, raw: bytes) -> Response | None:
+    """401 unless the request carries one of the mock's accounts (or the simulator is open)."""
+    if state.config.open_simulator:
+        return None
+    credentials = state.config.credentials
+    accounts = {credentials.vts_auth_id: credentials.vts_auth_token}
+    if auth.basic_matches(request.headers.get("authorization", ""), accounts):
+        return None
+    failure = auth.verify_telesign(
+        headers=request.headers,
+        method=request.method,
+        resource=request.scope["path"],
+        body=raw,
+        api_keys=state.telesign_keys,
+        nonces=state.nonces,
+        now=time.time(),
+    )
+    if failure is None:
+        return None
+    return _refused(401, f"the simulator needs the account's credentials: {failure.reason}")
+
+
+async def _body(request: Request, state: MockState) -> bytes | Response:
+    raw = await request.body()
+    return _unauthorised(request, state, raw) or raw
+
+
+async def _read(request: Request, state: MockState) -> dict[str, str] | Response:
+    raw = await _body(request, state)
+    if isinstance(raw, Response):
+        return raw
     try:
-        body = orjson.loads(await request.body())
+        body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return _refused(400, "body must be JSON")
     if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in ("from", "to")):
@@ -71,7 +107,7 @@ def route(state: MockState, sender: str, dialled: str, *, voice: bool) -> dict[s
 
 async def _handle(request: Request, *, voice: bool) -> Response:
     state: MockState = request.app.state.mock
-    body = await _read(request)
+    body = await _read(request, state)
     if isinstance(body, Response):
         return body
     routed = route(state, body["from"], body["to"], voice=voice)
@@ -82,8 +118,11 @@ async def _handle(request: Request, *, voice: bool) -> Response:
 
 async def advance_clock(request: Request) -> Response:
     state: MockState = request.app.state.mock
+    raw = await _body(request, state)
+    if isinstance(raw, Response):
+        return raw
     try:
-        body = orjson.loads(await request.body())
+        body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return _refused(400, "body must be JSON")
     advance = body.get("advance") if isinstance(body, dict) else None

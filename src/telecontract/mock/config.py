@@ -56,6 +56,9 @@ class MockConfig:
     # Request bodies: larger ones get 413, slower ones 408 (telecontract.limits).
     max_body_bytes: int = MAX_BODY_BYTES
     body_deadline: float = BODY_DEADLINE_SECONDS
+    # The carrier simulator (/_sim/*) moves every account's clock and tells where a masked id
+    # leads: it needs the account's credentials unless told it is open.
+    open_simulator: bool = False
 
     def has(self, defect: str) -> bool:
         return defect in self.defects

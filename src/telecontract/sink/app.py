@@ -4,7 +4,11 @@ Routes are the spec's webhook names: POST /voiceTransactionCallback, /voiceEvent
 /maskingTransactionStatus, /vtsSessionCallback (also GET: a session created with
 `callback_method: GET` gets its callbacks as query parameters). `?fail_first=N` on a callback URL
 makes the sink answer 503 to the first N attempts of each delivery to it, so the sender has to retry.
-Signatures are checked as the providers' own code checks them (`telecontract.webhooks.signature_ok`).
+Signatures are checked as the providers' own code checks them (`telecontract.webhooks.signature_ok`);
+a VTS delivery whose nonce was seen before is a replay and stored as not signed. Every delivery is
+stored and acknowledged, with its verdict: readers count only the signed ones (`store.tally`).
+GET /_sink/deliveries/{reference} answers with the account's Basic credentials (TeleSign customer
+id and API key, or VTS auth id and token) unless the sink is told its reads are open.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
-from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +28,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from telecontract import webhooks
+from telecontract import auth, webhooks
 from telecontract.credentials import Credentials
 from telecontract.limits import MAX_BODY_BYTES, BodyLimit
 from telecontract.redaction import redact_headers
+from telecontract.sink.attempts import AttemptCounter
 from telecontract.sink.store import DeliveryStore, read_deliveries
 from telecontract.spec import Spec, load_spec
 
@@ -60,7 +64,10 @@ class SinkConfig:
     fail_first: int = 0
     max_body_bytes: int = MAX_BODY_BYTES
     voice_script: VoiceScript = play_then_hang_up
-    attempts: Counter[str] = field(default_factory=Counter)
+    # Reads of what arrived (/_sink/deliveries) without credentials: only when told so.
+    open_reads: bool = False
+    attempts: AttemptCounter = field(default_factory=AttemptCounter)
+    nonces: auth.NonceCache = field(default_factory=auth.NonceCache)
 
 
 def _examine(spec: Spec, operation_id: str, body: bytes) -> tuple[Any, list[str], str]:
@@ -80,6 +87,15 @@ def _examine(spec: Spec, operation_id: str, body: bytes) -> tuple[Any, list[str]
         found = payload.get("reference_id") or payload.get("session_uuid")
         reference = found if isinstance(found, str) else ""
     return payload, errors, reference
+
+
+def _replayed(request: Request, config: SinkConfig) -> bool:
+    """Has this VTS delivery's nonce been seen? Each attempt carries a fresh one, as Plivo's do.
+
+    Plivo's nonce carries no time: one is remembered for the nonce cache's window (30 minutes).
+    """
+    nonce = next((request.headers[n] for _, n in webhooks.VTS_HEADER_PAIRS if n in request.headers), "")
+    return not config.nonces.first_use(nonce, time.time())
 
 
 def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
@@ -102,18 +118,20 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
             body=body,
             credentials=config.credentials,
         )
+        if signature_ok and webhook == webhooks.VTS_KIND and _replayed(request, config):
+            signature_ok = False
         if request.method == "GET":
             # Stored as the JSON the same callback would POST, so every reader sees one shape.
             payload = webhooks.payload_from_query(request.query_params.multi_items(), leave_out=(FAIL_FIRST,))
             body = webhooks.encode(payload)
         key = hashlib.sha256(body).hexdigest()
-        config.attempts[key] += 1
         # `?fail_first=N` in the callback URL overrides the sink-wide setting for that delivery.
         try:
             fail_first = int(request.query_params.get(FAIL_FIRST, config.fail_first))
         except ValueError:
             fail_first = config.fail_first
-        answer = 503 if config.attempts[key] <= fail_first else 200
+        # Attempts are counted only where they decide the answer, and only so many: bounded memory.
+        answer = 503 if fail_first > 0 and config.attempts.count(key) <= fail_first else 200
         payload, errors, reference = _examine(spec, operation_ids[webhook], body)
         headers = orjson.dumps(redact_headers(request.headers.items())).decode()
         row = (webhook, reference, key, time.time(), answer, signature_ok, orjson.dumps(errors).decode(), headers, body)
@@ -131,8 +149,20 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
         yield
         store.close()
 
+    accounts = {
+        config.credentials.telesign_customer_id: config.credentials.telesign_api_key,
+        config.credentials.vts_auth_id: config.credentials.vts_auth_token,
+    }
+
     async def deliveries_about(request: Request) -> Response:
         """GET /_sink/deliveries/{reference}: what arrived about one call or session, in order."""
+        if not config.open_reads and not auth.basic_matches(request.headers.get("authorization", ""), accounts):
+            return Response(
+                orjson.dumps({"error": "the account's credentials are needed to read deliveries"}),
+                status_code=401,
+                media_type="application/json",
+                headers={"WWW-Authenticate": 'Basic realm="telecontract sink"'},
+            )
         rows = read_deliveries(config.database, reference=request.path_params["reference"])
         events = [
             {

@@ -148,12 +148,17 @@ def read_deliveries(path: Path, webhook: str | None = None, reference: str | Non
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """What a receiver has stored: for lost and duplicate counting."""
+    """What a receiver has stored: for lost and duplicate counting.
 
-    deliveries: int  # every attempt stored, failed-on-purpose ones included
-    accepted: int  # attempts answered 2xx
-    unique_accepted: int  # distinct deliveries answered 2xx
+    Only signed deliveries count as received: a forged, unsigned or replayed one is stored with
+    its verdict (signature_ok 0) and counted in `deliveries` and `unsigned`, never as accepted.
+    """
+
+    deliveries: int  # every attempt stored, failed-on-purpose and unsigned ones included
+    accepted: int  # signed attempts answered 2xx
+    unique_accepted: int  # distinct signed deliveries answered 2xx
     accepted_references: frozenset[str]
+    unsigned: int = 0  # forged, unsigned or replayed attempts
 
     @property
     def duplicates(self) -> int:
@@ -161,19 +166,22 @@ class Tally:
         return self.accepted - self.unique_accepted
 
 
+RECEIVED = "answered < 300 AND signature_ok = 1"  # what a reader may count as arrived
+
+
 def tally(path: Path) -> Tally:
     connection = sqlite3.connect(path)
     try:
-        deliveries, accepted, unique = connection.execute(
-            "SELECT COUNT(*), COALESCE(SUM(answered < 300), 0), COUNT(DISTINCT CASE WHEN answered < 300 "
-            "THEN delivery_key END) FROM deliveries"
+        deliveries, accepted, unique, unsigned = connection.execute(
+            f"SELECT COUNT(*), COALESCE(SUM({RECEIVED}), 0), COUNT(DISTINCT CASE WHEN {RECEIVED} "
+            "THEN delivery_key END), COALESCE(SUM(signature_ok = 0), 0) FROM deliveries"
         ).fetchone()
         references = frozenset(
             r
             for (r,) in connection.execute(
-                "SELECT DISTINCT reference FROM deliveries WHERE answered < 300 AND reference != ''"
+                f"SELECT DISTINCT reference FROM deliveries WHERE {RECEIVED} AND reference != ''"
             )
         )
     finally:
         connection.close()
-    return Tally(deliveries, accepted, unique, references)
+    return Tally(deliveries, accepted, unique, references, unsigned)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from telecontract import auth
+from telecontract.client_auth import basic_for
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.generation import possible_numbers
 from telecontract.contract.target import Target
@@ -82,8 +83,14 @@ def test_masked_id_serves_one_session_per_party(client, shared: str, others: lis
         raise RuleViolation("masked_id_differs_from_real_number", "a masked id is a party's real number")
 
 
+def simulate(target: Target, what: str, body: dict[str, object]) -> httpx.Response:
+    """The embedded mock's carrier simulator answers the account only."""
+    account = {"Authorization": basic_for(target.credentials, f"/_sim/{what}")}
+    return httpx.post(f"{target.base_url}/_sim/{what}", json=body, headers=account)
+
+
 def sms(target: Target, sender: str, to: str) -> httpx.Response:
-    return httpx.post(f"{target.base_url}/_sim/sms", json={"from": sender, "to": to, "text": "hello"})
+    return simulate(target, "sms", {"from": sender, "to": to, "text": "hello"})
 
 
 @pytest.mark.embedded_only
@@ -104,7 +111,7 @@ def test_expired_session_stops_routing(client, target: Target) -> None:
     ).json()
     # One unit of validity (an hour by default, scaled) on the simulator's clock, not in real time.
     advance = target.validity_seconds * target.time_scale + 1
-    advanced = httpx.post(f"{target.base_url}/_sim/clock", json={"advance": advance})
+    advanced = simulate(target, "clock", {"advance": advance})
     assert advanced.status_code == 200, advanced.text
     late = sms(target, "15555550100", short["session_data"]["phone_number_2"]["masked_id"])
     if late.status_code != 404:

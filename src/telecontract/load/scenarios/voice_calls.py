@@ -28,7 +28,9 @@ class CallerUser(ContractUser):
 
     def on_start(self) -> None:
         # The receiver is not the system under test: ask it with a client Locust does not measure.
-        self.receiver = httpx.Client(base_url=self.sink_url, timeout=10)
+        # Its reads need the account's credentials, as the target's requests do.
+        account = (self.credentials.telesign_customer_id, self.credentials.telesign_api_key)
+        self.receiver = httpx.Client(base_url=self.sink_url, timeout=10, auth=account)
 
     @task
     def call_and_collect_digits(self) -> None:
