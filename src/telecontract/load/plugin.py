@@ -14,6 +14,7 @@ import random
 import sys
 from typing import Any
 
+import gevent
 import locust.stats
 from locust import events
 from locust.runners import WorkerRunner
@@ -36,6 +37,13 @@ def _add_arguments(parser: Any) -> None:
         default="",
         help="Pass/fail thresholds, e.g. 'p95<200;fail_ratio<0.01;rps>50'",
     )
+
+
+@events.init.add_listener
+def _clock_after_import(**_: Any) -> None:
+    """gevent's loop caches its time: seconds spent importing the locustfile (loading and validating
+    the spec) would count against --run-time, and a 3 s run could end before its users sent anything."""
+    gevent.get_hub().loop.update_now()
 
 
 @events.init.add_listener
