@@ -1,4 +1,7 @@
-"""Running an ASGI app on a loopback port in a background thread, for tests and the CLI."""
+"""Running an ASGI app on a loopback port in a background thread, for tests and the CLI.
+
+Served with the connection limits (`telecontract.connection_limits`): header size and deadlines.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
+
+from telecontract.connection_limits import ConnectionLimits, uvicorn_config
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -24,10 +29,12 @@ class _Server(uvicorn.Server):
 
 
 @contextmanager
-def serve_in_thread(app: Any, host: str = "127.0.0.1", port: int | None = None) -> Iterator[str]:
+def serve_in_thread(
+    app: Any, host: str = "127.0.0.1", port: int | None = None, limits: ConnectionLimits | None = None
+) -> Iterator[str]:
     """Serve `app` until the block ends; yields the base URL."""
     port = port or free_port(host)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    config = uvicorn_config(app, limits, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
     server = _Server(config)
     thread = threading.Thread(target=server.run, name=f"asgi-{port}", daemon=True)
     thread.start()

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import uvicorn
 
 from telecontract.cli.options import max_body_option, spec_option, validity_unit_option
+from telecontract.connection_limits import (
+    HEADER_DEADLINE_SECONDS,
+    MAX_HEADER_BYTES,
+    REQUEST_DEADLINE_SECONDS,
+    ConnectionLimits,
+    uvicorn_config,
+)
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.mock import MockConfig, create_app
@@ -16,6 +25,41 @@ from telecontract.mock.app import tune_gc
 from telecontract.mock.defects import DEFECTS
 from telecontract.mock.quirks import QUIRKS
 from telecontract.spec import use_spec
+
+
+def connection_limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--max-header-bytes, --header-deadline, --request-deadline: one `limits` (mock and sink)."""
+
+    options = [
+        click.option(
+            "--max-header-bytes",
+            type=click.IntRange(1024),
+            default=MAX_HEADER_BYTES,
+            show_default=True,
+            help="Request line and headers larger than this are refused with 431.",
+        ),
+        click.option(
+            "--header-deadline",
+            type=click.FloatRange(min=0.0, min_open=True),
+            default=HEADER_DEADLINE_SECONDS,
+            show_default=True,
+            help="Seconds a request's headers may take to arrive (then 408, and the connection closed).",
+        ),
+        click.option(
+            "--request-deadline",
+            type=click.FloatRange(min=0.0, min_open=True),
+            default=REQUEST_DEADLINE_SECONDS,
+            show_default=True,
+            help="Seconds a whole request (headers and body) may take to arrive (then 408, closed).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def limits_of(max_header_bytes: int, header_deadline: float, request_deadline: float) -> ConnectionLimits:
+    return ConnectionLimits(max_header_bytes, header_deadline, request_deadline)
 
 
 def _list_defects(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -64,6 +108,12 @@ def _list_quirks(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 @spec_option("the mock validates against")
 @validity_unit_option
 @max_body_option
+@connection_limit_options
+@click.option(
+    "--open-simulator",
+    is_flag=True,
+    help="Answer the carrier simulator (/_sim/*) without the account's credentials.",
+)
 @click.option(
     "--list-defects",
     is_flag=True,
@@ -90,6 +140,10 @@ def mock(
     spec_path: Path | None,
     validity_unit: str,
     max_body_bytes: int,
+    max_header_bytes: int,
+    header_deadline: float,
+    request_deadline: float,
+    open_simulator: bool,
 ) -> None:
     """Serve the reference mock provider (TeleSign and VTS paths on one port).
 
@@ -104,6 +158,7 @@ def mock(
         voice_event_url=voice_event_url,
         validity_unit=validity_unit,
         max_body_bytes=max_body_bytes,
+        open_simulator=open_simulator,
         own_process=True,
     )
     app = create_app(config, use_spec(spec_path) if spec_path else None)
@@ -121,5 +176,6 @@ def mock(
     if defects:
         click.echo(f"defects on: {', '.join(sorted(defects))}")
     tune_gc()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    limits = limits_of(max_header_bytes, header_deadline, request_deadline)
+    server = uvicorn.Server(uvicorn_config(app, limits, log_level="warning", access_log=False))
     server.run(sockets=[sock])

@@ -1,0 +1,159 @@
+"""Limits on the connection itself, below the app: header size (431) and deadlines (408, closed).
+
+`telecontract.limits` bounds a request's body, but only once its headers are in: uvicorn's
+httptools protocol reads headers of any size for as long as a client likes (a 50 MB header was
+read and answered; eight connections holding 40 MB unterminated headers kept +293 MiB). This
+protocol counts the bytes of each request's head before the parser sees them:
+
+- a head (request line and headers) over `max_header_bytes` is answered 431 and the connection
+  closed, without feeding the rest to the parser;
+- a head not complete within `header_deadline` of its first byte (or of the connection opening)
+  is answered 408 and closed; an idle new connection is just closed;
+- a request not complete (head and body) within `request_deadline` of its first byte is answered
+  408, if nothing was answered yet, and closed. The app's own body deadline (`limits.BodyLimit`)
+  is shorter and answers in the server's shape first; this one is the backstop.
+
+Counting is a `find` over each chunk the socket gives (at most 256 KiB) while a head is open: the
+cost is measured by benchmarks/connection_limits.py. Between requests on a kept-alive connection
+uvicorn's own `timeout_keep_alive` applies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+MAX_HEADER_BYTES = 16 * 1024  # a provider request's head is under 1 KiB; h11's own default is 16 KiB too
+HEADER_DEADLINE_SECONDS = 10.0
+REQUEST_DEADLINE_SECONDS = 30.0
+END_OF_HEAD = b"\r\n\r\n"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLimits:
+    max_header_bytes: int = MAX_HEADER_BYTES
+    header_deadline: float = HEADER_DEADLINE_SECONDS
+    request_deadline: float = REQUEST_DEADLINE_SECONDS
+
+
+def _raw_answer(status: int, reason: str, message: str) -> bytes:
+    body = orjson.dumps({"error": message})
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the limits of `limits` (a subclass sets them)."""
+
+    limits = ConnectionLimits()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._in_head = True
+        self._head_bytes = 0
+        self._tail = b""  # the last bytes of the previous chunk: an end of head may span two
+        self._request_timer: asyncio.TimerHandle | None = None
+        self._head_timer: asyncio.TimerHandle | None = self.loop.call_later(
+            self.limits.header_deadline, self._head_late
+        )
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_timers()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._in_head and not self._head_fits(data):
+            return
+        super().data_received(data)
+
+    def _head_fits(self, data: bytes) -> bool:
+        """Count `data` against the open head; answer 431 (and say False) when it is too large."""
+        if self._head_timer is None:  # the first bytes of the next request on a kept-alive connection
+            self._head_timer = self.loop.call_later(self.limits.header_deadline, self._head_late)
+        if self._request_timer is None:
+            self._request_timer = self.loop.call_later(self.limits.request_deadline, self._request_late)
+        searched = self._tail + data
+        end = searched.find(END_OF_HEAD)
+        size = self._head_bytes - len(self._tail) + (len(searched) if end < 0 else end + len(END_OF_HEAD))
+        if size > self.limits.max_header_bytes:
+            message = f"the request's headers are larger than {self.limits.max_header_bytes:,} bytes"
+            self._refuse(_raw_answer(431, "Request Header Fields Too Large", message))
+            return False
+        if end < 0:
+            self._head_bytes = size
+            self._tail = searched[-(len(END_OF_HEAD) - 1) :]
+        else:
+            self._end_of_head()
+        return True
+
+    def _end_of_head(self) -> None:
+        self._in_head = False
+        self._head_bytes = 0
+        self._tail = b""
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def on_headers_complete(self) -> None:
+        self._end_of_head()  # a pipelined request's head may end inside a chunk already counted
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        if self._request_timer is not None:
+            self._request_timer.cancel()
+            self._request_timer = None
+        self._in_head = True  # what follows is the next request's head
+
+    def _head_late(self) -> None:
+        self._head_timer = None
+        if self._in_head and not self.transport.is_closing():
+            if self._head_bytes or self._tail:
+                message = f"the request's headers did not arrive within {self.limits.header_deadline:g} s"
+                self._refuse(_raw_answer(408, "Request Timeout", message))
+            else:
+                self.transport.close()  # a connection that never sent anything: nothing to answer
+
+    def _request_late(self) -> None:
+        self._request_timer = None
+        if self.transport.is_closing():
+            return
+        if self.cycle is None or not self.cycle.response_started:
+            message = f"the request did not arrive within {self.limits.request_deadline:g} s"
+            self._refuse(_raw_answer(408, "Request Timeout", message))
+        else:
+            self.transport.close()
+
+    def _refuse(self, answer: bytes) -> None:
+        self._cancel_timers()
+        if self.cycle is not None:
+            self.cycle.keep_alive = False
+        self.transport.write(answer)
+        self.transport.close()
+
+    def _cancel_timers(self) -> None:
+        for timer in (self._head_timer, self._request_timer):
+            if timer is not None:
+                timer.cancel()
+        self._head_timer = self._request_timer = None
+
+
+def protocol_with(limits: ConnectionLimits) -> type[LimitedHttpToolsProtocol]:
+    """The protocol class uvicorn instantiates per connection, carrying `limits`."""
+    return type("LimitedHttpToolsProtocol", (LimitedHttpToolsProtocol,), {"limits": limits})
+
+
+def uvicorn_config(app: Any, limits: ConnectionLimits | None = None, **options: Any) -> uvicorn.Config:
+    """A uvicorn config serving `app` with connection limits (h11's own head limit set to match)."""
+    limits = limits or ConnectionLimits()
+    return uvicorn.Config(
+        app, http=protocol_with(limits), h11_max_incomplete_event_size=limits.max_header_bytes, **options
+    )
