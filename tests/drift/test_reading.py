@@ -52,6 +52,11 @@ def document(version: str, probe: Any, *, side: str = "response", **changes: Any
     return Spec({**spec, **changes})
 
 
+# Where `document` writes the probe's schema: the start of its fields' JSON pointers.
+PROBE_RESPONSE = "#/paths/~1things/post/responses/200/content/application~1json/schema/properties/probe"
+PROBE_REQUEST = "#/paths/~1things/post/requestBody/content/application~1json/schema/properties/probe"
+
+
 def rules(old: Spec, new: Spec) -> dict[str, str]:
     return {f.rule: f.severity for f in diff(old, new, versioned=False)}
 
@@ -236,8 +241,9 @@ def test_an_allof_part_refining_a_property_keeps_its_other_fields() -> None:
     plain = enveloped({"type": "object"})
     assert diff(plain, refined, versioned=False) == []  # updated_on is still there
     retyped = enveloped({"type": "object", "properties": {"status": {"properties": {"code": {"type": "string"}}}}})
-    assert [(f.rule, f.location.rsplit("/content", 1)[1]) for f in diff(plain, retyped, versioned=False)] == [
-        ("type-changed", "/probe/status/code")
+    # Located at the allOf part whose keyword the field now reads (a JSON pointer into the new document).
+    assert [(f.rule, f.location) for f in diff(plain, retyped, versioned=False)] == [
+        ("type-changed", PROBE_RESPONSE + "/allOf/1/properties/status/properties/code")
     ]
 
 
@@ -248,8 +254,10 @@ ACTION = {"type": "object", "properties": {"method": {"type": "string"}, "params
 def test_branches_against_one_object_are_compared_field_by_field() -> None:
     """Ours: a oneOf of dial and hangup; theirs: one object with a method string (TeleSign's Action)."""
     ours, theirs = document("3.1.0", RPC, side="request"), document("3.2.0", ACTION, side="request")
-    found = {(f.rule, f.location.rsplit("/content", 1)[1]) for f in diff(ours, theirs, versioned=False)}
-    assert found == {("request-field-removed", "/probe/oneOf(dial)/params/to")}  # theirs lists no params
+    found = {(f.rule, f.location, f.message.split()[2]) for f in diff(ours, theirs, versioned=False)}
+    # theirs lists no params; the field is declared in Dial, which our oneOf's dial branch is
+    removed = ("request-field-removed", "#/components/schemas/Dial/properties/params/properties/to")
+    assert found == {(*removed, "/probe/oneOf(dial)/params/to")}
     assert {f.rule for f in diff(theirs, ours, versioned=False)} == {"request-field-required"}  # to, required
 
 
@@ -264,8 +272,8 @@ def test_integer_or_string_against_string_is_the_integer_branch_gone() -> None:
     either = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string"}]}
     ours, theirs = document("3.1.0", either), document("3.2.0", {"type": "string"})
     found = diff(ours, theirs, versioned=False)
-    assert [(f.rule, f.severity, f.location.rsplit("/", 1)[1]) for f in found] == [
-        ("response-branch-removed", INFO, "anyOf(integer)")
+    assert [(f.rule, f.severity, f.location, f.message.split()[-1]) for f in found] == [
+        ("response-branch-removed", INFO, PROBE_RESPONSE + "/anyOf/0", "/probe/anyOf(integer)")
     ]
     assert rules(theirs, ours) == {"response-branch-added": ERROR}  # the other way round, a new shape
 
@@ -275,7 +283,9 @@ def test_a_branch_removed_from_a_nullable_choice_is_still_reported() -> None:
     both = {"anyOf": [PHONE_REF, {"$ref": "#/components/schemas/Dial"}, {"type": "null"}]}
     one = {"anyOf": [{"$ref": "#/components/schemas/Dial"}, {"type": "null"}]}
     found = diff(document("3.1.0", both, side="request"), document("3.1.0", one, side="request"), versioned=False)
-    assert [(f.rule, f.location.rsplit("/", 1)[1]) for f in found] == [("request-branch-removed", "anyOf(Phone)")]
+    assert [(f.rule, f.location, f.message.split()[-1]) for f in found] == [
+        ("request-branch-removed", PROBE_REQUEST + "/anyOf/0", "/probe/anyOf(Phone)")  # in the old document
+    ]
 
 
 # ---- security and media types --------------------------------------------------------------------

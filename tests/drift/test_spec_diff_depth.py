@@ -8,6 +8,7 @@ they can occur in the spec, and each must be reported as breaking.
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -171,7 +172,10 @@ def test_a_branch_added_or_removed_is_one_finding_and_reordering_is_none(rule: s
     trigger, near_miss = BRANCH_PAIRS[rule]
     found = [f for f in diff(Spec(BASE), edited(trigger)) if f.rule != "version-not-bumped"]
     assert [f.rule for f in found] == [rule], [(f.rule, f.location) for f in found]
-    assert "oneOf(" in found[0].location
+    assert "oneOf(" in found[0].message  # the branch by name; the location is its entry in the oneOf
+    document = BASE if rule.endswith("removed") else edited(trigger).document
+    assert re.fullmatch(r"#/components/schemas/\w+/oneOf/\d+", found[0].location)
+    assert Spec(document).pointer(found[0].location)["$ref"].startswith("#/components/schemas/")
     assert rules_of(Spec(BASE), edited(near_miss)) == {}  # branches are matched by name, not position
 
 
@@ -179,7 +183,8 @@ def test_rules_apply_inside_a_branch() -> None:
     # DialParams is what a dial (one branch of VoiceRpcRequest) carries.
     new = edited(lambda d: schema(d, "DialParams")["required"].append("send_dtmf"))
     found = [f for f in diff(Spec(BASE), new) if f.rule == "request-field-required"]
-    assert found and all("/oneOf(dial)/params/send_dtmf" in f.location for f in found), found
+    assert found and all("/oneOf(dial)/params/send_dtmf" in f.message for f in found), found
+    assert {f.location for f in found} == {"#/components/schemas/DialParams/properties/send_dtmf"}
 
 
 def test_a_changed_default_of_a_response_field_is_safe() -> None:

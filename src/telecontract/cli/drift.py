@@ -81,7 +81,7 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
             table.add_row(rule.id, rule.severity, rule.summary, rule.example)
     else:
         for rule_id, (severity, summary) in traffic.TRAFFIC_RULES.items():
-            table.add_row(rule_id, severity, summary, "")
+            table.add_row(rule_id, severity, summary, traffic.EXAMPLES[rule_id])
     terminal().print(table)
     ctx.exit(0)
 

@@ -87,4 +87,13 @@ CONSTRAINTS: tuple[Constraint, ...] = (
 
 
 def shown(value: Any) -> str:
-    return "unset" if value is None else repr(value) if isinstance(value, str) else f"{value:g}"
+    """A keyword's value as a spec writes it: 2592000 (not 2.592e+06), 0.5, 'a pattern', true, unset."""
+    if value is None:
+        return "unset"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):  # 3.0's exclusiveMaximum: true
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 from telecontract.drift.findings import Finding, rank
 
 FORMATS = ("text", "json", "markdown", "junit")
+WHOLE_SPEC = "(whole spec)"  # the operation cell of a finding about the document itself
 
 
 def render(findings: list[Finding], fmt: str, *, title: str, notes: Sequence[str] = ()) -> str:
@@ -40,7 +41,10 @@ def _markdown(findings: list[Finding], title: str, notes: Sequence[str]) -> str:
     lines += ["| severity | rule | operation | location | finding | count |", "|---|---|---|---|---|---:|"]
     for f in sorted(findings, key=lambda f: (-rank(f.severity), f.operation, f.rule)):
         message = f.message.replace("|", "\\|")
-        lines.append(f"| {f.severity} | `{f.rule}` | `{f.operation}` | `{f.location}` | {message} | {f.count} |")
+        # A finding about the document itself (its version, servers, a security scheme) has no operation:
+        # an empty code span renders as two backticks, so the cell says so in words.
+        operation = f"`{f.operation}`" if f.operation else WHOLE_SPEC
+        lines.append(f"| {f.severity} | `{f.rule}` | {operation} | `{f.location}` | {message} | {f.count} |")
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from telecontract.drift import locations
 from telecontract.drift.constraints import CONSTRAINTS, Constraint, shown
 from telecontract.drift.findings import ERROR, INFO, WARNING, Finding, Severity, drift_finding
 from telecontract.drift.pairing import pairs
@@ -25,6 +26,8 @@ from telecontract.drift.severity import Level, apply_levels
 from telecontract.spec import Operation, Spec
 
 Detect = Callable[[Spec, Spec], Iterator[tuple[str, str, str]]]  # -> (operation, location, sentence)
+# A location is a JSON pointer that resolves in the document the finding is about (`drift.locations`):
+# the new one, or the old one for what was removed.
 SIDES = ("request", "response")
 
 
@@ -43,14 +46,9 @@ def _operations(spec: Spec) -> dict[str, Operation]:
     return ops
 
 
-def _pointer(op_key: str, *parts: str) -> str:
-    kind, _, name = op_key.partition(" ")
-    base = (
-        f"#/webhooks/{name}/post"
-        if kind == "WEBHOOK"
-        else f"#/paths/{name.replace('~', '~0').replace('/', '~1')}/{kind.lower()}"
-    )
-    return "/".join([base, *parts])
+def _pointer(spec: Spec, op_key: str, *parts: str) -> str:
+    """A pointer under the operation `op_key` of `spec` (each part one escaped token)."""
+    return "/".join([locations.operation(spec, op_key), *(locations.escape(part) for part in parts)])
 
 
 def _shared(old: Spec, new: Spec) -> Iterator[tuple[str, Operation, Operation]]:
@@ -63,33 +61,54 @@ def _responses(spec: Spec, op: Operation) -> dict[str, Any]:
     return {str(k): spec.resolve(v) for k, v in op.definition.get("responses", {}).items()}
 
 
-def _body_schema(spec: Spec, holder: dict[str, Any]) -> Any | None:
-    """The JSON body's schema (`application/json; charset=utf-8` and `+json` types too), else the form's."""
+def _body(spec: Spec, holder: dict[str, Any]) -> tuple[str, Any] | None:
+    """(media type, schema) of the JSON body (`application/json; charset=utf-8` and `+json` types too),
+    else of the form body."""
     content = (spec.resolve(holder).get("content") or {}) if holder else {}
-    by_essence = {str(media).split(";")[0].strip().lower(): value for media, value in content.items()}
+    by_essence = {str(media).split(";")[0].strip().lower(): media for media in content}
     json_types = sorted((m for m in by_essence if m == "application/json" or m.endswith("+json")), key=len)
-    media = by_essence.get(json_types[0]) if json_types else by_essence.get("application/x-www-form-urlencoded")
-    return media.get("schema") if isinstance(media, dict) else None
+    essence = json_types[0] if json_types else "application/x-www-form-urlencoded"
+    media = by_essence.get(essence)
+    found = content.get(media) if media is not None else None
+    return (media, found["schema"]) if isinstance(found, dict) and "schema" in found else None
 
 
-def _parameters_of(spec: Spec, op: Operation, key: str) -> dict[str, Any]:
-    """Parameter schemas by location label: parameters/query/verbose."""
-    declared = _parameters(spec, op, _path_items(spec, key)).values()
-    return {f"parameters/{p.get('in')}/{p['name']}": p["schema"] for p in declared if "schema" in p}
+def _body_at(spec: Spec, holder_at: str, media: str) -> str:
+    return f"{locations.followed(spec, holder_at)}/content/{locations.escape(media)}/schema"
 
 
-def _payloads(spec: Spec, key: str, op: Operation, side: str) -> dict[str, Any]:
-    """Schemas by location label of what the client sends (side "request") or receives ("response")."""
-    request_body = _body_schema(spec, op.definition.get("requestBody", {}))
-    requests = {} if request_body is None else {"requestBody/content": request_body}
+def _parameters_of(spec: Spec, op: Operation, key: str) -> dict[str, tuple[Any, str]]:
+    """Parameter schemas and where each is written, by location label: parameters/query/verbose."""
+    found = {}
+    for name, (parameter, at) in _declared_parameters(spec, op, key).items():
+        if "schema" in parameter:
+            found[f"parameters/{parameter.get('in')}/{name}"] = (parameter["schema"], f"{at}/schema")
+    return found
+
+
+Payloads = dict[str, tuple[Any, str]]  # location label -> (schema, the pointer it is written at)
+
+
+def _payloads(spec: Spec, key: str, op: Operation, side: str) -> Payloads:
+    """Schemas by location label of what the client sends (side "request") or receives ("response").
+
+    Labels pair the two versions' payloads (whatever their media types' spelling); each schema
+    comes with the pointer it is written at, where its fields' locations start.
+    """
+    at = locations.operation(spec, key)
+    requests: Payloads = {}
+    if (body := _body(spec, op.definition.get("requestBody", {}))) is not None:
+        requests["requestBody/content"] = (body[1], _body_at(spec, f"{at}/requestBody", body[0]))
     requests |= _parameters_of(spec, op, key)
-    responses: dict[str, Any] = {}
+    responses: Payloads = {}
     for status, response in _responses(spec, op).items():
-        if (schema := _body_schema(spec, response)) is not None:
-            responses[f"responses/{status}/content"] = schema
+        response_at = locations.followed(spec, f"{at}/responses/{locations.escape(status)}")
+        if (body := _body(spec, response)) is not None:
+            responses[f"responses/{status}/content"] = (body[1], _body_at(spec, response_at, body[0]))
         for name, header in (response.get("headers") or {}).items():
             if "schema" in (header := spec.resolve(header)):
-                responses[f"responses/{status}/headers/{name}"] = header["schema"]
+                header_at = locations.followed(spec, f"{response_at}/headers/{locations.escape(name)}")
+                responses[f"responses/{status}/headers/{name}"] = (header["schema"], f"{header_at}/schema")
     # For a webhook the provider sends the request and the client answers it.
     client_sends, client_receives = (responses, requests) if key.startswith("WEBHOOK ") else (requests, responses)
     return client_sends if side == "request" else client_receives
@@ -114,14 +133,19 @@ def _walk_pairs(
     for key, old_op, new_op in _shared(old, new):
         old_payloads, new_payloads = _payloads(old, key, old_op, side), _payloads(new, key, new_op, side)
         for label in sorted(old_payloads.keys() & new_payloads.keys()):
-            before = {f.pointer: f for f in fields(old, old_payloads[label])}
-            after = {f.pointer: f for f in fields(new, new_payloads[label])}
+            (old_schema, old_at), (new_schema, new_at) = old_payloads[label], new_payloads[label]
+            before = {f.pointer: f for f in fields(old, old_schema)}
+            after = {f.pointer: f for f in fields(new, new_schema)}
             paired = list(pairs(before, after))
             lone = [p for p, was, now in paired if (was is None) != (now is None) and (was or now).branch]  # type: ignore[union-attr]
+            # A branch inside a lone branch is part of it: one finding, for the outermost.
+            outermost = {b for b in lone if not any(b.startswith(other + "/") for other in lone)}
             for pointer, was, now in paired:
                 inside_lone = any(pointer == b or pointer.startswith(b + "/") for b in lone)
-                if inside_lone == branches and (not branches or pointer in lone):
-                    yield key, _pointer(key, label) + pointer.rstrip("/"), was, now
+                if inside_lone == branches and (not branches or pointer in outermost):
+                    # In the new document, or the old one for a field that is gone.
+                    where = locations.field(new, new_at, pointer) if now else locations.field(old, old_at, pointer)
+                    yield key, where, was, now
 
 
 # ---- the rules -------------------------------------------------------------------------------
@@ -129,18 +153,18 @@ def _walk_pairs(
 
 def operation_removed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
     for key in sorted(_operations(old).keys() - _operations(new).keys()):
-        yield key, _pointer(key), f"{key} was removed"
+        yield key, _pointer(old, key), f"{key} was removed"
 
 
 def operation_added(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
     for key in sorted(_operations(new).keys() - _operations(old).keys()):
-        yield key, _pointer(key), f"{key} was added"
+        yield key, _pointer(new, key), f"{key} was added"
 
 
 def status_removed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
     for key, old_op, new_op in _shared(old, new):
         for status in sorted(_responses(old, old_op).keys() - _responses(new, new_op).keys()):
-            yield key, _pointer(key, "responses", status), f"{key} no longer documents status {status}"
+            yield key, _pointer(old, key, "responses", status), f"{key} no longer documents status {status}"
 
 
 def status_added(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
@@ -148,7 +172,7 @@ def status_added(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
         for status in sorted(_responses(new, new_op).keys() - _responses(old, old_op).keys()):
             yield (
                 key,
-                _pointer(key, "responses", status),
+                _pointer(new, key, "responses", status),
                 f"{key} may now answer {status}, which clients may not handle",
             )
 
@@ -309,19 +333,35 @@ def _security(spec: Spec, op: Operation) -> str:
 def security_changed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
     for key, old_op, new_op in _shared(old, new):
         if (was := _security(old, old_op)) != (now := _security(new, new_op)):
-            yield key, _pointer(key, "security"), f"{key} changed its security requirements: {was} -> {now}"
+            where = _pointer(new, key, "security") if "security" in new_op.definition else "#/security"
+            yield key, where, f"{key} changed its security requirements: {was} -> {now}"
     old_schemes = old.document.get("components", {}).get("securitySchemes", {})
     new_schemes = new.document.get("components", {}).get("securitySchemes", {})
     for name in sorted(old_schemes.keys() & new_schemes.keys()):
         before = {k: v for k, v in old.resolve(old_schemes[name]).items() if k != "description"}
         after = {k: v for k, v in new.resolve(new_schemes[name]).items() if k != "description"}
         if before != after:
-            yield "", f"#/components/securitySchemes/{name}", f"security scheme {name} changed"
+            yield "", f"#/components/securitySchemes/{locations.escape(name)}", f"security scheme {name} changed"
 
 
-def _parameters(spec: Spec, op: Operation, path_item: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    params = [spec.resolve(p) for p in path_item.get("parameters", []) + op.definition.get("parameters", [])]
-    return {p["name"]: p for p in params}
+def _declared_parameters(spec: Spec, op: Operation, key: str) -> dict[str, tuple[dict[str, Any], str]]:
+    """name -> (parameter, the pointer it is written at); the operation's own override the path's."""
+    at = locations.operation(spec, key)
+    item_at = at.rsplit("/", 1)[0]
+    declared = {}
+    for holder_at, holder in ((item_at, _path_items(spec, key)), (at, op.definition)):
+        for index, parameter in enumerate(holder.get("parameters", [])):
+            parameter_at = locations.followed(spec, f"{holder_at}/parameters/{index}")
+            declared[spec.resolve(parameter)["name"]] = (spec.resolve(parameter), parameter_at)
+    return declared
+
+
+def _parameters(spec: Spec, op: Operation, key: str) -> dict[str, dict[str, Any]]:
+    return {name: parameter for name, (parameter, _) in _declared_parameters(spec, op, key).items()}
+
+
+def _parameter_at(spec: Spec, op: Operation, key: str, name: str) -> str:
+    return _declared_parameters(spec, op, key)[name][1]
 
 
 def _path_items(spec: Spec, key: str) -> dict[str, Any]:
@@ -331,24 +371,24 @@ def _path_items(spec: Spec, key: str) -> dict[str, Any]:
 
 def parameter_moved(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
     for key, old_op, new_op in _shared(old, new):
-        before = _parameters(old, old_op, _path_items(old, key))
-        after = _parameters(new, new_op, _path_items(new, key))
+        before = _parameters(old, old_op, key)
+        after = _parameters(new, new_op, key)
         for name in sorted(before.keys() & after.keys()):
             if before[name]["in"] != after[name]["in"]:
                 yield (
                     key,
-                    _pointer(key, "parameters", name),
+                    _parameter_at(new, new_op, key, name),
                     (f"parameter {name} moved from {before[name]['in']} to {after[name]['in']}"),
                 )
 
 
 def parameter_required_added(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
     for key, old_op, new_op in _shared(old, new):
-        before = _parameters(old, old_op, _path_items(old, key))
-        after = _parameters(new, new_op, _path_items(new, key))
+        before = _parameters(old, old_op, key)
+        after = _parameters(new, new_op, key)
         for name in sorted(after):
             if after[name].get("required") and not (name in before and before[name].get("required")):
-                yield key, _pointer(key, "parameters", name), f"parameter {name} is now required"
+                yield key, _parameter_at(new, new_op, key, name), f"parameter {name} is now required"
 
 
 def server_removed(old: Spec, new: Spec) -> Iterator[tuple[str, str, str]]:
@@ -572,7 +612,9 @@ def diff(old: Spec, new: Spec, levels: Mapping[str, Level] | None = None, *, ver
         for rule in RULES
         for operation, location, sentence in rule.detect(old, new)
     ]
-    found = apply_levels(found, levels or {})
+    # One place in the document is one finding, however many payloads share it (a component that
+    # two statuses answer with); locations are where to edit, so they tell the places apart.
+    found = apply_levels(list(dict.fromkeys(found)), levels or {})
     if not versioned:
         return found
     return found + apply_levels(list(version_findings(old, new, found)), levels or {})

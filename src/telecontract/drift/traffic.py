@@ -53,6 +53,27 @@ TRAFFIC_RULES: dict[str, tuple[Severity, str]] = {
     "request-field-not-allowed": (ERROR, "a request field a closed schema (additionalProperties: false) forbids"),
     "request-undocumented-field": (WARNING, "a request field the schema does not list (a typo'd name is ignored)"),
 }
+# One line each for `drift traffic --list-rules`: recorded traffic that the rule reports.
+EXAMPLES: dict[str, str] = {
+    "undocumented-path": "GET /v1/voice/calls (the spec has no such path)",
+    "undocumented-method": "PUT /v1/voice/{reference_id} (the spec documents GET)",
+    "undocumented-status": "POST /v1/anonymous/session/sms answered 418",
+    "undocumented-content-type": "a 200 in text/html where the spec documents application/json",
+    "invalid-json": 'a 200 application/json body cut off: {"status": {"code"',
+    "missing-required-field": "a masked session answered without reference_id",
+    "type-mismatch": 'status.code "2700", a string, where the spec says integer',
+    "enum-mismatch": 'session_data.resource "mms" (the spec\'s enum: sms, sms_voice)',
+    "schema-mismatch": "a reference_id of 12 characters (the spec's pattern: 32 hex digits)",
+    "undocumented-field": "a session answer with a carrier_name the schema does not list",
+    "request-undocumented-content-type": "POST /v2/voice sent as text/plain",
+    "request-invalid-json": 'a request body cut off: {"method": "dial", "params"',
+    "request-missing-required-field": "POST /v1/voice without message_type",
+    "request-type-mismatch": 'validity_period "500", a string, where the spec says integer',
+    "request-enum-mismatch": "message_type=SMS (the spec's enum: OTP, ARN, MKT)",
+    "request-schema-mismatch": "validity_period 0 (the spec's minimum: 1)",
+    "request-field-not-allowed": "a field a closed schema (additionalProperties: false) does not list",
+    "request-undocumented-field": "phone_numer_1, a typo, next to phone_number_1",
+}
 # Requests the gate generated carry this header: the spec's own cases, judged on their answers only.
 GENERATED = "x-schemathesis-testcaseid"
 
