@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import click
 import uvicorn
 
+from telecontract.cli import accounts, serving
 from telecontract.cli.options import max_body_option, spec_option, validity_unit_option
 from telecontract.connection_limits import (
     HEADER_DEADLINE_SECONDS,
@@ -19,7 +19,6 @@ from telecontract.connection_limits import (
     uvicorn_config,
 )
 from telecontract.credentials import Credentials
-from telecontract.errors import UsageError
 from telecontract.mock import MockConfig, create_app
 from telecontract.mock.app import tune_gc
 from telecontract.mock.defects import DEFECTS
@@ -162,17 +161,11 @@ def mock(
         own_process=True,
     )
     app = create_app(config, use_spec(spec_path) if spec_path else None)
-    # Bind first, so the printed URL is the real one even with --port 0.
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        raise UsageError(f"Cannot listen on {host}:{port}: {exc.strerror}.", hint="Pick another --port.") from None
-    sock.listen(2048)  # connections made right after the URL is printed wait in the backlog
-    bound_port = sock.getsockname()[1]
-    display_host = f"[{host}]" if ":" in host else host
-    click.echo(f"telecontract mock listening on http://{display_host}:{bound_port}")
+    # Bound first: the banner shows the real port (--port 0), and a taken port is exit 2, not a banner.
+    sock = serving.bind(host, port)
+    click.echo(f"telecontract mock listening on {serving.base_url(host, sock)}")
+    for line in accounts.lines(config.credentials, serving.reachable_url(host, sock)):
+        click.echo(line)
     if defects:
         click.echo(f"defects on: {', '.join(sorted(defects))}")
     tune_gc()

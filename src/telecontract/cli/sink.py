@@ -7,12 +7,14 @@ from pathlib import Path
 import click
 import uvicorn
 
+from telecontract.cli import serving
 from telecontract.cli.mock import connection_limit_options, limits_of
 from telecontract.cli.options import max_body_option, spec_option
 from telecontract.connection_limits import uvicorn_config
 from telecontract.credentials import Credentials
+from telecontract.errors import UsageError
 from telecontract.sink import SinkConfig, create_sink
-from telecontract.spec import use_spec
+from telecontract.spec import Spec, load_spec, use_spec
 
 
 @click.command(epilog="Example: telecontract sink --port 8090 --db deliveries.sqlite3 --fail-first 2")
@@ -66,8 +68,27 @@ def sink(
         max_body_bytes=max_body_bytes,
         open_reads=open_reads,
     )
-    click.echo(f"telecontract sink on http://{host}:{port}, storing in {database}")
-    spec = use_spec(spec_path) if spec_path else None
+    spec = use_spec(spec_path) if spec_path else load_spec()
+    kinds = _webhooks(spec)  # a spec the sink cannot use fails here, before the database exists
+    if not database.parent.is_dir():
+        raise UsageError(f"--db {database}: the folder {database.parent} does not exist.", hint="Create it first.")
+    # Bound next: the banner shows the real port (--port 0), and a taken port is exit 2, not a banner.
+    sock = serving.bind(host, port)
     limits = limits_of(max_header_bytes, header_deadline, request_deadline)
-    app = create_sink(config, spec)
-    uvicorn.Server(uvicorn_config(app, limits, host=host, port=port, log_level="warning", access_log=False)).run()
+    app = create_sink(config, spec)  # creates the database
+    url = serving.base_url(host, sock)
+    click.echo(f"telecontract sink on {url}, storing in {database}")
+    for kind in kinds:
+        click.echo(f"  POST {url}/{kind}")
+    uvicorn.Server(uvicorn_config(app, limits, log_level="warning", access_log=False)).run(sockets=[sock])
+
+
+def _webhooks(spec: Spec) -> list[str]:
+    """The webhooks the sink takes; a spec without any would have it refuse every callback."""
+    found = spec.document.get("webhooks")
+    if not isinstance(found, dict) or not found:
+        raise UsageError(
+            f"{spec.source} describes no webhooks (a 'webhooks' map): the sink would refuse every callback.",
+            hint="Pass a spec with the providers' webhooks, or leave --spec out for the bundled one.",
+        )
+    return sorted(spec.webhooks())
