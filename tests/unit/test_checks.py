@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pytest
 
+from telecontract import documents
 from telecontract.contract.checks import DomainRules, read_names_the_requested_resource, status_description_matches_code
 from telecontract.contract.failures import RuleViolation
+from telecontract.contract.times import provider_time
+from telecontract.credentials import Credentials
+from telecontract.mock import voice_v1
+from telecontract.mock.config import MockConfig
 from telecontract.spec import load_spec
 
 SMS_VOICE = "/v1/anonymous/session/sms_voice"
@@ -122,3 +128,57 @@ def test_a_reworded_status_description_is_reported() -> None:
     status_description_matches_code(None, Response(documented), case)
     with pytest.raises(RuleViolation, match="Line busy"):
         status_description_matches_code(None, Response({"status": {"code": 107, "description": "Busy"}}), case)
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("2018-02-12T14:57:11.765723Z", datetime(2018, 2, 12, 14, 57, 11, 765723)),
+        ("2018-02-12T14:57:11Z", datetime(2018, 2, 12, 14, 57, 11)),
+        ("2018-02-12T16:57:11+02:00", datetime(2018, 2, 12, 14, 57, 11)),
+        ("2018-03-05 10:59:13.761245", datetime(2018, 3, 5, 10, 59, 13, 761245)),
+        ("2023-08-17 21:26:44", datetime(2023, 8, 17, 21, 26, 44)),
+        ("2023-07-06 10:53:45.106122 +0000 UTC", datetime(2023, 7, 6, 10, 53, 45, 106122)),
+        ("2023-07-06 10:53:32.814078 +0000 +0000", datetime(2023, 7, 6, 10, 53, 32, 814078)),
+        ("2023-07-06 10:53:32.814078123 +0000 UTC", datetime(2023, 7, 6, 10, 53, 32, 814078)),
+    ],
+)
+def test_every_providers_time_is_read_by_the_one_function(text: str, moment: datetime) -> None:
+    assert provider_time(text) == moment
+
+
+@pytest.mark.parametrize("text", [None, "", "null", "yesterday", "2023-13-45 99:99:99", 1700000000])
+def test_what_is_not_a_time_is_none(text: Any) -> None:
+    assert provider_time(text) is None
+
+
+def masking_answer(updated_on: str, session_end_on: str, masked: tuple[str, str]) -> dict[str, Any]:
+    body = documents_example()
+    data = json.loads(json.dumps(body["session_data"]))
+    data["session_end_on"] = session_end_on
+    data["phone_number_1"]["masked_id"], data["phone_number_2"]["masked_id"] = masked
+    return body | {"session_data": data, "status": body["status"] | {"updated_on": updated_on}}
+
+
+def test_a_reused_masked_id_is_caught_with_times_written_without_fractions() -> None:
+    # The rule once parsed only `.%f`, so a provider writing whole seconds switched it off.
+    rules = DomainRules()
+    case = Case(Operation(SMS_VOICE))
+    first = masking_answer("2026-01-01T10:00:00Z", "2026-01-02 10:00:00", ("15550001111", "15550002222"))
+    rules.masked_id_serves_one_session_per_party(None, Response(first), case)
+    second = masking_answer("2026-01-01T10:01:00Z", "2026-01-02 10:01:00", ("15550001111", "15550003333"))
+    second["session_data"]["phone_number_2"]["complete_phone_number"] = "15558670000"  # party 1 shared
+    with pytest.raises(RuleViolation, match="already serves an active session"):
+        rules.masked_id_serves_one_session_per_party(None, Response(second), case)
+
+
+def test_the_documents_texts_are_one_table_the_mock_and_the_contract_share() -> None:
+    assert voice_v1.codes.VOICE_DESCRIPTIONS is documents.VOICE_DESCRIPTIONS
+    assert MockConfig(credentials=Credentials.from_env()).validity_seconds == documents.VALIDITY_UNITS["hours"]
+    case = Case(Operation("/v1/voice"))
+    for code, text in documents.VOICE_DESCRIPTIONS.items():
+        status_description_matches_code(None, Response({"status": {"code": code, "description": text}}), case)
+    # The mock's defect words 103 as another code: the rule that could not fail against the mock now can.
+    other = {"status": {"code": documents.CALL_IN_PROGRESS, "description": "Call answered"}}
+    with pytest.raises(RuleViolation, match="status 103 came as 'Call answered'"):
+        status_description_matches_code(None, Response(other), case)

@@ -2,8 +2,10 @@
 
 Each check is named as a statement about the response and fails with a one-line message; its
 source is in `telecontract.contract.rules`. Checks that compare responses across requests
-(uniqueness, "GET returns what POST created") keep their memory in a `DomainRules` instance, one
-per run.
+(uniqueness, masked ids across sessions) keep their memory in a `DomainRules` instance, one per
+run; what a write promises its answer and later reads is `telecontract.contract.promises`. The
+documents' tables (codes, their texts, which HTTP status pairs with which) are
+`telecontract.documents`, which the mock answers from too.
 """
 
 from __future__ import annotations
@@ -14,49 +16,41 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from telecontract import phone
+from telecontract.contract.exchanges import (
+    MASKING_PATHS,
+    VOICE_CALL,
+    VTS_SESSION,
+    is_operation,
+    json_body,
+    vts_session,
+)
 from telecontract.contract.failures import RuleViolation
+from telecontract.contract.promises import Promises
 from telecontract.contract.rules import TELESIGN_OPENAPI, inferred
-from telecontract.mock.codes import VOICE_DESCRIPTIONS  # the Voice API page's text for each code
+from telecontract.contract.times import provider_time
+from telecontract.documents import MASKING_400_CODES, STATUS_PAIRS, VOICE_DESCRIPTIONS
 from telecontract.redaction import redact_text
 
-MASKING_PATHS = ("/v1/anonymous/session/sms", "/v1/anonymous/session/sms_voice")
-# VTS paths with or without their trailing slash (the VTS page writes none, the Plivo SDK one).
-VTS_SESSION = "/v1/Account/{auth_id}/Masking/Session/{session_uuid}"
-VTS_SESSIONS = "/v1/Account/{auth_id}/Masking/Session"
-VOICE_CALL = "/v1/voice/{reference_id}"
 # Clock skew between the provider's hosts, and rounding of the printed times.
 END_ON_TOLERANCE = timedelta(minutes=5)
 MASKING_PAIRS = inferred(
     "the Number Masking pages show 2700 without its HTTP status; 2701-2708 come from " + TELESIGN_OPENAPI
 )
-# HTTP status -> the status.code values the documents pair with it, per operation.
-STATUS_CODE_MAP: dict[tuple[str, str], dict[int, frozenset[int]]] = {
-    ("POST", "/v1/voice"): {201: frozenset({103}), 200: frozenset({104, 130})},
-    ("POST", "/v1/anonymous/session/sms"): {200: frozenset({2700, 2701}), 503: frozenset({2704})},
-    ("POST", "/v1/anonymous/session/sms_voice"): {200: frozenset({2700, 2701}), 503: frozenset({2704})},
-}
-MASKING_400_CODES = frozenset({2702, 2703, 2705, 2706, 2707, 2708})
-
-
-def _json(response: Any) -> Any:
-    if not response.headers.get("content-type", [""])[0].startswith("application/json"):
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _is(case: Any, method: str, *paths: str) -> bool:
-    return case.method.upper() == method and case.operation.path.rstrip("/") in paths
 
 
 def _session_data(case: Any, response: Any) -> dict[str, Any] | None:
-    if not _is(case, "POST", *MASKING_PATHS) or response.status_code != 200:
+    if not is_operation(case, "POST", *MASKING_PATHS) or response.status_code != 200:
         return None
-    body = _json(response)
+    body = json_body(response)
     data = body.get("session_data") if isinstance(body, dict) else None
     return data if isinstance(data, dict) else None
+
+
+def _created_and_end(body: Any, data: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """A masking session's creation (status.updated_on) and end (session_end_on), read alike."""
+    status = body.get("status") if isinstance(body, dict) else None
+    created = provider_time(status.get("updated_on")) if isinstance(status, dict) else None
+    return created, provider_time(data.get("session_end_on"))
 
 
 def _parties(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -97,22 +91,13 @@ def country_fields_agree_with_number(ctx: Any, response: Any, case: Any) -> None
             )
 
 
-def _timestamp(text: Any, *formats: str) -> datetime:
-    for form in formats:
-        try:
-            return datetime.strptime(str(text), form)
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def status_code_agrees_with_status_code(ctx: Any, response: Any, case: Any) -> None:
     """The HTTP status and the body's status.code pair up as the documents map them."""
-    body = _json(response)
+    body = json_body(response)
     if not isinstance(body, dict) or not isinstance(body.get("status"), dict):
         return
     code = body["status"].get("code")
-    expected = STATUS_CODE_MAP.get((case.method.upper(), case.operation.path), {}).get(response.status_code)
+    expected = STATUS_PAIRS.get((case.method.upper(), case.operation.path), {}).get(response.status_code)
     if case.operation.path in MASKING_PATHS and response.status_code == 400 and code in range(2700, 2800):
         expected = MASKING_400_CODES
     if expected is not None and code not in expected:
@@ -126,9 +111,9 @@ def status_code_agrees_with_status_code(ctx: Any, response: Any, case: Any) -> N
 
 def status_description_matches_code(ctx: Any, response: Any, case: Any) -> None:
     """A Voice v1 status.description is the Voice API page's text for its code."""
-    if not (_is(case, "POST", "/v1/voice") or _is(case, "GET", VOICE_CALL)):
+    if not (is_operation(case, "POST", "/v1/voice") or is_operation(case, "GET", VOICE_CALL)):
         return
-    body = _json(response)
+    body = json_body(response)
     status = body.get("status") if isinstance(body, dict) else None
     if not isinstance(status, dict) or status.get("code") not in VOICE_DESCRIPTIONS:
         return
@@ -142,13 +127,13 @@ def status_description_matches_code(ctx: Any, response: Any, case: Any) -> None:
 
 def read_names_the_requested_resource(ctx: Any, response: Any, case: Any) -> None:
     """A read answers for the call or session its path names."""
-    body = _json(response)
+    body = json_body(response)
     if response.status_code != 200 or not isinstance(body, dict):
         return
     parameters = case.path_parameters or {}
-    if _is(case, "GET", VOICE_CALL):
+    if is_operation(case, "GET", VOICE_CALL):
         asked, answered = str(parameters.get("reference_id", "")), body.get("reference_id")
-    elif _is(case, "GET", VTS_SESSION):
+    elif is_operation(case, "GET", VTS_SESSION):
         asked, answered = str(parameters.get("session_uuid", "")), vts_session(body).get("session_uuid")
     else:
         return
@@ -156,20 +141,6 @@ def read_names_the_requested_resource(ctx: Any, response: Any, case: Any) -> Non
         raise RuleViolation(
             "read_names_the_requested_resource", f"{case.operation.label} asked for {asked}, answered for {answered}"
         )
-
-
-def vts_session(body: dict[str, Any]) -> dict[str, Any]:
-    """The session of a VTS answer: flat (the VTS page) or wrapped (`response` / `session`, Plivo's form)."""
-    for wrapper in ("response", "session"):
-        inner = body.get(wrapper)
-        if isinstance(inner, dict) and "session_uuid" in inner:
-            return inner
-    return body
-
-
-def _digits(number: Any) -> Any:
-    """A number as digits: the Plivo-compatible forms write the same number with and without `+`."""
-    return number.lstrip("+") if isinstance(number, str) else number
 
 
 def _fingerprint(response: Any) -> str:
@@ -196,8 +167,11 @@ class DomainRules:
     # Seconds per unit of validity_period (hours by default; see --validity-unit).
     validity_seconds: int = 3600
     reference_ids: dict[str, str] = field(default_factory=dict)
-    created_vts: dict[str, dict[str, Any]] = field(default_factory=dict)
     masked_leases: dict[str, list[_Lease]] = field(default_factory=dict)
+    promises: Promises = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.promises = Promises(validity_seconds=self.validity_seconds)
 
     def checks(self) -> list[Any]:
         return [
@@ -208,15 +182,18 @@ class DomainRules:
             status_description_matches_code,
             read_names_the_requested_resource,
             self.reference_id_is_unique,
-            self.get_returns_what_post_created,
             self.masked_id_serves_one_session_per_party,
+            *self.promises.checks(),
         ]
 
     def reference_id_is_unique(self, ctx: Any, response: Any, case: Any) -> None:
         """Every created transaction gets a reference_id no other transaction had."""
-        if not _is(case, "POST", "/v1/voice", "/v2/voice", *MASKING_PATHS) or not 200 <= response.status_code < 300:
+        if (
+            not is_operation(case, "POST", "/v1/voice", "/v2/voice", *MASKING_PATHS)
+            or not 200 <= response.status_code < 300
+        ):
             return
-        body = _json(response)
+        body = json_body(response)
         if not isinstance(body, dict) or (case.operation.path == "/v2/voice" and body.get("status") != "dial_accepted"):
             return  # an action on a live call names that call; only a dial creates one
         reference_id = body.get("reference_id")
@@ -232,12 +209,12 @@ class DomainRules:
         data = _session_data(case, response)
         if data is None:
             return
-        body = _json(response)
+        created, ends = _created_and_end(json_body(response), data)
         try:
-            created = _timestamp(body["status"]["updated_on"], "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ")
-            ends = _timestamp(data["session_end_on"], "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S")
             validity = int(data["validity"])
         except (KeyError, TypeError, ValueError):
+            validity = None
+        if created is None or ends is None or validity is None:
             return  # shape problems are the schema check's to report
         due = timedelta(seconds=validity * self.validity_seconds)
         if abs((ends - created) - due) > END_ON_TOLERANCE:
@@ -247,37 +224,13 @@ class DomainRules:
                 f"is {due} (set --validity-unit if the account counts otherwise)",
             )
 
-    def get_returns_what_post_created(self, ctx: Any, response: Any, case: Any) -> None:
-        """A VTS session read back has the parties and number it was created with."""
-        body = _json(response)
-        if not isinstance(body, dict) or response.status_code not in (200, 201):
-            return
-        session = vts_session(body)
-        if _is(case, "POST", VTS_SESSIONS) and isinstance(session.get("session_uuid"), str):
-            self.created_vts[session["session_uuid"]] = {
-                k: _digits(session.get(k)) for k in ("first_party", "second_party", "virtual_number")
-            }
-        elif _is(case, "GET", VTS_SESSION):
-            created = self.created_vts.get(str(session.get("session_uuid")))
-            if created is None:
-                return
-            differing = sorted(k for k, v in created.items() if _digits(session.get(k)) != v)
-            if differing:
-                raise RuleViolation(
-                    "get_returns_what_post_created",
-                    f"session {session['session_uuid']} read back with different {', '.join(differing)}",
-                )
-
     def masked_id_serves_one_session_per_party(self, ctx: Any, response: Any, case: Any) -> None:
         """No masked id serves two active sessions that share a party."""
         data = _session_data(case, response)
-        body = _json(response)
         if data is None:
             return
-        try:
-            now = datetime.strptime(body["status"]["updated_on"], "%Y-%m-%dT%H:%M:%S.%fZ")
-            ends = datetime.strptime(data["session_end_on"], "%Y-%m-%d %H:%M:%S.%f")
-        except (KeyError, TypeError, ValueError):
+        now, ends = _created_and_end(json_body(response), data)
+        if now is None or ends is None:
             return
         parties = frozenset(p.get("complete_phone_number") for p in _parties(data))
         ends = now + (ends - now) * self.time_scale  # when the target really frees the ids

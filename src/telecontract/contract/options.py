@@ -10,15 +10,14 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+# The units of validity_period are the documents' table, which the mock reads too.
+from telecontract.documents import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS
 from telecontract.errors import UsageError
 from telecontract.redaction import redact_url_credentials
 from telecontract.webhooks import PROVIDER_TIMEOUT
 
 LIVE_RATE_LIMIT = "10/s"
 LIVE_MAX_REQUESTS = 5000
-# The unit of validity_period. The documents' example (500 -> 500 hours) makes hours the default.
-VALIDITY_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
-DEFAULT_VALIDITY_UNIT = "hours"
 RATE_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0}
 RATE_FORM = "N/s, N/m or N/h, e.g. 10/s"
 

@@ -21,7 +21,7 @@ VOICE_SESSION = "Set up an Anonymous Voice Session (TeleSign)"
 VOICE_V1 = "Standard Voice API (TeleSign)"
 VOICE_V2 = "Stream Audio and Collect Digits with TeleSign's Voice API"
 TELESIGN_OPENAPI = (
-    "TeleSign's published \"Engage API (Number Masking)\" definition (api-evangelist/telesign, "
+    'TeleSign\'s published "Engage API (Number Masking)" definition (api-evangelist/telesign, '
     "openapi/_original/telesign-engage-api-number-masking-openapi.yml, commit 6369d894781cb99011d9455d9a0043c06e40a41e)"
 )
 MUST_SIGN = "you must digitally sign your request message with valid credentials"
@@ -36,6 +36,15 @@ TELESIGN_CALLBACK_SERVICE = "Transaction Callback Service (TeleSign), https://de
 # VTS publishes no callback signature; it is Plivo-compatible, and Plivo's SDK says how Plivo signs.
 PLIVO_V3 = "VTS: Plivo's V3 signature, plivo/plivo-python plivo/utils/signature_v3.py (validate_v3_signature)"
 SET_UP_CALLBACKS = VOICE_V1 + ", Set up the Transaction Callback Service"
+VTS_PAGE = "Create a masking session (VTS)"
+PLIVO_UPDATE = (
+    "Plivo's API reference, Update a number masking session, "
+    "https://www.plivo.com/docs/number-masking/api/session-object/update-a-number-masking-session/"
+)
+PLIVO_EXPIRE = (
+    "Plivo's API reference, Expire a number masking session, "
+    "https://plivo.com/docs/number-masking/api/session-object/expire-a-number-masking-session"
+)
 
 
 def documented(page: str, quote: str) -> Provenance:
@@ -48,6 +57,17 @@ def reference(name: str) -> Provenance:
 
 def inferred(why: str) -> Provenance:
     return Provenance("inferred", why)
+
+
+# Sources of findings about TeleSign masking sessions, for rules whose own source is the VTS one.
+MASKING_PARTIES = documented(
+    NUMBER_MASKING + ", Example",
+    '"phone_number_1": "381555555555" ... "phone_number_1": {"complete_phone_number": "381555555555"',
+)
+MASKING_LIFETIME = documented(
+    VOICE_SESSION + ", Example 1",
+    '"validity_period": 500 ... "session_end_on": "2018-03-05 10:59:13.761245" ... "validity": 500',
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +190,43 @@ RULES = _catalogue(
     ),
     Rule(
         "get_returns_what_post_created",
-        "a VTS session read back has the parties and number it was created with",
+        "a VTS session read back (get or list) has the parties, number and settings its create set",
         reference(PLIVO + ", Retrieve a masking session"),
+    ),
+    # ---- promises across requests (contract.promises) ---------------------------------------------
+    Rule(
+        "answer_honours_the_request",
+        "a create's or update's answer carries the values its request set: parties, limits, settings",
+        Provenance(
+            "documented",
+            f'{VTS_PAGE}: the curl example sends "first_party": "+14155552345", "second_party": "+12165554567" '
+            f'and the response example answers the same parties; {PLIVO_UPDATE}: "This method modifies an '
+            f'existing session" (its example answers the values sent); Number Masking: {MASKING_PARTIES.citation}',
+        ),
+    ),
+    Rule(
+        "session_lasts_as_long_as_asked",
+        "a session ends when its request asked: validity_period in the account's unit (masking), "
+        "session_expiry seconds from the create or the update that set it (VTS), in the answer and every read",
+        reference(
+            f'{PLIVO_UPDATE}: session_expiry is the "Time in seconds after which the session mapping will expire"; '
+            f"{PLIVO}, maskingSessionUpdateResponse.json: modified_time 10:53:45.106122, expiry_time 11:03:45.106117; "
+            f"Number Masking: {MASKING_LIFETIME.citation}"
+        ),
+    ),
+    Rule(
+        "read_shows_the_update",
+        "after an update, every read of the session (get and list) shows the values it set",
+        reference(f'{PLIVO_UPDATE}: "This method modifies an existing session"'),
+    ),
+    Rule(
+        "deleted_session_is_gone",
+        "after a delete, reads answer 404 (or the session marked expired), the list shows it as nothing else, "
+        "and its virtual number routes nothing",
+        reference(
+            f'{PLIVO_EXPIRE}: "This method terminates an ongoing session and marks it as expired"; '
+            f'{PLIVO_UPDATE}: "Calls made to the virtual phone number after the session expiry are not forwarded"'
+        ),
     ),
     Rule(
         "masked_id_serves_one_session_per_party",

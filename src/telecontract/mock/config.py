@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from telecontract.contract.options import VALIDITY_UNITS
 from telecontract.credentials import Credentials
+from telecontract.documents import DEFAULT_VALIDITY_UNIT, VALIDITY_UNITS
 from telecontract.limits import BODY_DEADLINE_SECONDS, MAX_BODY_BYTES
 
 
@@ -41,7 +41,7 @@ class MockConfig:
     # Conforming variations a real provider may show (telecontract.mock.quirks).
     quirks: frozenset[str] = frozenset()
     # The unit of validity_period, set per account; hours by default, as the documents' example shows.
-    validity_unit: str = "hours"
+    validity_unit: str = DEFAULT_VALIDITY_UNIT
     # Where Voice v2 events go; None means calls progress without events.
     voice_event_url: str | None = None
     sms_pools: dict[str, tuple[str, ...]] = field(default_factory=default_sms_pools)

@@ -8,8 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from telecontract import documents as codes
 from telecontract import phone
-from telecontract.mock import codes
 from telecontract.mock.pools import Lease, NumberPool
 from telecontract.mock.requests import media_type, parse_json, telesign_refusal, validation_error
 from telecontract.mock.responses import JSON, telesign_error, utc_text
@@ -63,6 +63,8 @@ def _open_session(
     validity: int,
 ) -> Response:
     now = state.now()
+    if state.config.has("masking_session_outlives_validity"):  # twice what was asked, and says so
+        validity *= 2
     pools = state.sms_pools if resource == "sms" else state.dual_pools
     lifetime = validity * state.config.validity_seconds  # validity_period counts in the account's unit
     lease = Lease(frozenset(parties), now + state.scaled(lifetime))

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from telecontract.mock.codes import INVALID_PARAMETER
+from telecontract.documents import INVALID_PARAMETER
 
 
 class JSON(Response):

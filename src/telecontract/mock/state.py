@@ -81,6 +81,8 @@ class VtsSession:
     fields: dict[str, Any]
     lease: Lease
     created_at: float
+    # When session_expiry started counting: the create, or the last update that set it (as with Plivo).
+    expiry_from: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

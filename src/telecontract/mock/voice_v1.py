@@ -19,8 +19,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from telecontract import documents as codes
 from telecontract import phone
-from telecontract.mock import callbacks, codes
+from telecontract.mock import callbacks
 from telecontract.mock.requests import media_type, parse_form, telesign_refusal, validation_error
 from telecontract.mock.responses import JSON, telesign_error, telesign_status
 from telecontract.mock.responses import reference_id as new_reference_id
@@ -80,7 +81,9 @@ async def send_voice_message(request: Request) -> Response:
         body["status"] = telesign_status(final_code, codes.VOICE_DESCRIPTIONS[final_code])
     else:
         completes_at, http_status = now + state.scaled(CALL_SECONDS), 201
-        body["status"] = telesign_status(codes.CALL_IN_PROGRESS, codes.VOICE_DESCRIPTIONS[codes.CALL_IN_PROGRESS])
+        # A defect words it as another code: the text the page gives a call answered.
+        shown = codes.CALL_ANSWERED if state.config.has("voice_description_of_other_code") else codes.CALL_IN_PROGRESS
+        body["status"] = telesign_status(codes.CALL_IN_PROGRESS, codes.VOICE_DESCRIPTIONS[shown])
         if state.config.has("voice_in_progress_as_200"):
             http_status = 200
         if state.config.has("voice_status_code_as_string"):

@@ -57,6 +57,7 @@ def render(session: VtsSession, now: float) -> dict[str, Any]:
     fields = session.fields
     expired = not session.lease.active(now)
     expiry = fields["session_expiry"]
+    expiry_from = session.created_at if session.expiry_from is None else session.expiry_from
     body: dict[str, Any] = {
         "api_id": str(uuid.uuid4()),
         "session_uuid": session.session_uuid,
@@ -69,7 +70,7 @@ def render(session: VtsSession, now: float) -> dict[str, Any]:
     body |= {
         "created_time": _timestamp(session.created_at),
         "modified_time": _text(fields.get("modified_time")),
-        "expiry_time": _timestamp(session.created_at + expiry) if expiry else None,
+        "expiry_time": _timestamp(expiry_from + expiry) if expiry else None,
         "last_interaction_time": None,
         "total_call_count": "0",
         "total_call_amount": "0",
@@ -116,6 +117,9 @@ async def create_session(request: Request) -> Response:
             return vts_error(400, {field: str(exc)})
     now = state.now()  # the simulator's clock (POST /_sim/clock) moves VTS sessions on too
     fields = DEFAULTS | typed(state.spec, body, DEFAULTS)  # an undocumented field is not kept
+    if state.config.has("vts_create_ignores_settings"):  # every setting but the lifetime left at its default
+        fields = DEFAULTS | {"session_expiry": fields["session_expiry"]}
+    fields["session_expiry"] = _granted(state, fields["session_expiry"])
     lease = Lease(frozenset(parties.values()), _expires_at(now, fields["session_expiry"], state))
     virtual_number = state.vts_pool.allocate(lease, exclude=frozenset(), now=now)
     if virtual_number is None:
@@ -180,6 +184,11 @@ async def get_session(request: Request) -> Response:
     return JSON(body)
 
 
+def _granted(state: MockState, session_expiry: int) -> int:
+    """The lifetime the mock gives a session: what was asked, unless a defect stretches it."""
+    return 2 * session_expiry if state.config.has("vts_session_outlives_expiry") else session_expiry
+
+
 async def update_session(request: Request) -> Response:
     state: MockState = request.app.state.mock
     session = _own_session(request, state)
@@ -192,10 +201,21 @@ async def update_session(request: Request) -> Response:
     if problem := update_problem(state.spec, body, session.session_uuid):
         return vts_error(400, {problem[0]: problem[1]})
     now = state.now()
-    session.fields |= body | {"modified_time": _timestamp(now)}
-    if "session_expiry" in body:
+    # Only the settings change (the plivo SDK also names the session in the body): a stray field of
+    # the request never overwrites what the session is, such as its parties or number.
+    changes = {k: v for k, v in body.items() if k in DEFAULTS} | {"modified_time": _timestamp(now)}
+    if "session_expiry" in changes:
+        changes["session_expiry"] = _granted(state, changes["session_expiry"])
+    if state.config.has("vts_update_ignored"):  # answers as if updated, keeps nothing
+        counted_from = now if "session_expiry" in changes else session.expiry_from
+        fields = session.fields | changes
+        shown = VtsSession(session.session_uuid, fields, session.lease, session.created_at, counted_from)
+        return JSON(render(shown, now) | {"message": "Session updated"})
+    session.fields |= changes
+    if "session_expiry" in changes:
         # The expiry counts again from the update, as with Plivo.
-        session.lease.reschedule(_expires_at(now, body["session_expiry"], state))
+        session.expiry_from = now
+        session.lease.reschedule(_expires_at(now, changes["session_expiry"], state))
         state.keep(state.vts_sessions, session.session_uuid, session.lease.expires_at)
     return JSON(render(session, now) | {"message": "Session updated"})
 
@@ -205,6 +225,8 @@ async def delete_session(request: Request) -> Response:
     session = _own_session(request, state)
     if isinstance(session, Response):
         return session
+    if state.config.has("vts_deleted_session_readable"):  # answers 204, forgets nothing, keeps routing
+        return Response(status_code=204)
     session.lease.release()
     del state.vts_sessions[session.session_uuid]
     if session.fields["callback_url"]:

@@ -57,15 +57,19 @@ def test_malformed_body_is_a_documented_client_error(
             pytest.skip("needs a VTS session, which needs --numbers to create")
         url = url.replace(VTS_SESSION, existing_session(client, target, contract_options))
     response = client.request(method, url, content=BROKEN_BODIES[kind], headers={"Content-Type": media_type})
+    label = f"{method} {path}"  # what the finding is about, as the spec writes it
     if response.status_code >= 500:
-        raise RuleViolation("not_a_server_error", f"{method} {path} with a {kind} body answered {response.status_code}")
+        raise RuleViolation(
+            "not_a_server_error", f"{label} with a {kind} body answered {response.status_code}", operation=label
+        )
     status = str(response.status_code)
     answers = spec.operation(operation_id).definition["responses"]
     if not status.startswith("4") or status not in answers:
         raise RuleViolation(
             "status_code_conformance",
-            f"{method} {path} with a {kind} body answered {status}, not a documented 4xx",
+            f"{label} with a {kind} body answered {status}, not a documented 4xx",
             provenance=provenance_at(spec.document, ["paths", path, method.lower()]),
+            operation=label,
         )
     schema = spec.response_schema(operation_id, status)
     errors = [e.message for e in spec.validator(schema).iter_errors(response.json())]
@@ -74,6 +78,7 @@ def test_malformed_body_is_a_documented_client_error(
         where = answer["$ref"].lstrip("#/").split("/") if "$ref" in answer else ["paths", path, method.lower()]
         raise RuleViolation(
             "response_schema_conformance",
-            f"{method} {path} {status} error body: {errors[0]}",
+            f"{label} {status} error body: {errors[0]}",
             provenance=provenance_at(spec.document, [*where, "content", "application/json", "schema"]),
+            operation=label,
         )

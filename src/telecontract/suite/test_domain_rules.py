@@ -18,6 +18,9 @@ from telecontract.contract.generation import possible_numbers
 from telecontract.contract.target import Target
 
 UNKNOWN_CALL = "/v1/voice/" + "AB" * 16
+VOICE_GET = "GET /v1/voice/{reference_id}"
+SMS_VOICE = "POST /v1/anonymous/session/sms_voice"
+SMS = "POST /v1/anonymous/session/sms"
 
 
 def signed_get(target: Target, path: str, **overrides: str) -> dict[str, str]:
@@ -43,7 +46,9 @@ def signed_get(target: Target, path: str, **overrides: str) -> dict[str, str]:
 def test_auth_is_enforced(target: Target, case: str, headers) -> None:
     response = httpx.get(target.url_for(UNKNOWN_CALL) + UNKNOWN_CALL, headers=headers(target))
     if response.status_code != 401:
-        raise RuleViolation("auth_is_enforced", f"a {case} request was answered {response.status_code}, not 401")
+        raise RuleViolation(
+            "auth_is_enforced", f"a {case} request was answered {response.status_code}, not 401", operation=VOICE_GET
+        )
 
 
 @pytest.mark.operations("getVoiceCallStatus")
@@ -53,7 +58,9 @@ def test_replayed_request_is_refused(target: Target) -> None:
     assert first.status_code == 404, first.text
     replay = httpx.get(target.url_for(UNKNOWN_CALL) + UNKNOWN_CALL, headers=headers)
     if replay.status_code != 401:
-        raise RuleViolation("auth_is_enforced", f"a replayed nonce was answered {replay.status_code}, not 401")
+        raise RuleViolation(
+            "auth_is_enforced", f"a replayed nonce was answered {replay.status_code}, not 401", operation=VOICE_GET
+        )
 
 
 # Opens dozens of sessions: a real pool would answer 2702 (no masked id left) and bill for each.
@@ -78,9 +85,12 @@ def test_masked_id_serves_one_session_per_party(client, shared: str, others: lis
         raise RuleViolation(
             "masked_id_serves_one_session_per_party",
             f"{len(masked) - len(set(masked))} masked ids serve two sessions of one party",
+            operation=SMS_VOICE,
         )
     if set(masked) & {shared, *others}:
-        raise RuleViolation("masked_id_differs_from_real_number", "a masked id is a party's real number")
+        raise RuleViolation(
+            "masked_id_differs_from_real_number", "a masked id is a party's real number", operation=SMS_VOICE
+        )
 
 
 def simulate(target: Target, what: str, body: dict[str, object]) -> httpx.Response:
@@ -103,7 +113,7 @@ def test_expired_session_stops_routing(client, target: Target) -> None:
     routed = sms(target, rider, live["phone_number_2"]["masked_id"])
     assert routed.status_code == 200 and routed.json()["deliver_to"] == driver, routed.text
     if routed.json()["shown_sender"] in (rider, driver):
-        raise RuleViolation("masked_id_differs_from_real_number", "the recipient sees a real number")
+        raise RuleViolation("masked_id_differs_from_real_number", "the recipient sees a real number", operation=SMS)
 
     short = client.post(
         "/v1/anonymous/session/sms",
@@ -114,5 +124,9 @@ def test_expired_session_stops_routing(client, target: Target) -> None:
     advanced = simulate(target, "clock", {"advance": advance})
     assert advanced.status_code == 200, advanced.text
     late = sms(target, "15555550100", short["session_data"]["phone_number_2"]["masked_id"])
-    if late.status_code != 404:
-        raise RuleViolation("expired_session_stops_routing", "a message through an expired session was routed")
+    if late.status_code == 200:
+        raise RuleViolation(
+            "expired_session_stops_routing", "a message through an expired session was routed", operation=SMS
+        )
+    # Anything but "routed" or "not routed" is the simulator failing: an error of this run, not a finding.
+    assert late.status_code == 404, f"the carrier simulator answered {late.status_code}: {late.text}"

@@ -44,6 +44,33 @@ def resolve(expression: Any, body: dict[str, Any]) -> Any:
     return expression
 
 
+def case_for(
+    api_schema: Any,
+    operation: Operation,
+    target: Target,
+    *,
+    path_parameters: dict[str, Any],
+    body: Any,
+    media_type: str | None,
+    query: dict[str, Any] | None = None,
+) -> Any:
+    """A schemathesis case for one exchange of our choosing (test_promises builds its walk from these)."""
+    # TeleSign's Basic header is upgraded to TSA HMAC on the wire by the run's auth.
+    kwargs: dict[str, Any] = {
+        "path_parameters": path_parameters,
+        "headers": {"Authorization": basic_for(target.credentials, operation.path)},
+    }
+    if query:
+        kwargs["query"] = query
+    if media_type is not None:
+        kwargs |= {"body": body, "media_type": media_type}
+    try:
+        found = api_schema[operation.path]
+    except (KeyError, LookupError):
+        found = api_schema[operation.path + "/"]  # the target wants the VTS paths with a slash
+    return found[operation.method.upper()].Case(**kwargs)
+
+
 def send(
     api_schema: Any,
     operation: Operation,
@@ -55,18 +82,7 @@ def send(
     body: Any,
     media_type: str | None,
 ) -> Any:
-    # TeleSign's Basic header is upgraded to TSA HMAC on the wire by the run's auth.
-    kwargs: dict[str, Any] = {
-        "path_parameters": path_parameters,
-        "headers": {"Authorization": basic_for(target.credentials, operation.path)},
-    }
-    if media_type is not None:
-        kwargs |= {"body": body, "media_type": media_type}
-    try:
-        found = api_schema[operation.path]
-    except (KeyError, LookupError):
-        found = api_schema[operation.path + "/"]  # the target wants the VTS paths with a slash
-    case = found[operation.method.upper()].Case(**kwargs)
+    case = case_for(api_schema, operation, target, path_parameters=path_parameters, body=body, media_type=media_type)
     response = case.call(auth=auth)
     case.validate_response(response, **checks)
     return response

@@ -1,7 +1,9 @@
 """The callbacks a provider sends: signed, shaped as the spec's webhooks, retried on schedule, in order.
 
 No other tool tests this side of the contract: it needs a receiving server. Ours is
-`telecontract.sink`, which the target is pointed at through callback URLs.
+`telecontract.sink`, which the target is pointed at through callback URLs. Each finding names its
+webhook. A callback that never arrives is `callback_delivered`'s finding, never that of a rule
+about what should have arrived (its schedule, its order).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import pytest
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.target import Target
 from telecontract.sink import Delivery, read_deliveries
+from telecontract.webhooks import signature_header_names
 
 pytestmark = pytest.mark.callbacks
 RETRY_SCHEDULE = (10.0, 30.0)
+V2_EVENTS = ("dial_completed", "play_completed", "call_completed")
 
 
 def deliveries_until(database, matches: Callable[[list[Delivery]], bool], timeout: float = 10.0) -> list[Delivery]:
@@ -40,12 +44,27 @@ def assert_signed_and_conforming(deliveries: list[Delivery]) -> None:
         if not delivery.signature_ok:
             raise RuleViolation(
                 "callback_signature_valid",
-                f"{delivery.webhook} delivery {delivery.id} is not signed with the account's key",
+                f"{delivery.webhook} delivery {delivery.id} {signature_problem(delivery)}",
+                operation=delivery.webhook,
             )
         if delivery.schema_errors != "[]":
             raise RuleViolation(
-                "webhook_payload_conformance", f"{delivery.webhook} payload breaks the spec: {delivery.schema_errors}"
+                "webhook_payload_conformance",
+                f"{delivery.webhook} payload breaks the spec: {'; '.join(orjson.loads(delivery.schema_errors))}",
+                operation=delivery.webhook,
             )
+
+
+def signature_problem(delivery: Delivery) -> str:
+    """What is wrong with a signature that did not verify: missing, or made with another key."""
+    sent = {name.lower() for name in orjson.loads(delivery.headers)}
+    if sent & {name.lower() for name in signature_header_names(delivery.webhook)}:
+        return "carries a signature that does not verify with the account's key"
+    return "carries no signature"
+
+
+def nothing_arrived(webhook: str, what: str) -> RuleViolation:
+    return RuleViolation("callback_delivered", f"no {webhook} arrived for {what}", operation=webhook)
 
 
 def place_call(client, callback_url: str) -> str:
@@ -71,7 +90,7 @@ def test_voice_callback_is_signed_and_matches_the_spec(client, callback_sink) ->
         if about(reference_id)(d)
     ]
     if not mine:
-        raise RuleViolation("callback_delivered", f"no callback arrived for call {reference_id}")
+        raise nothing_arrived("voiceTransactionCallback", f"call {reference_id}")
     assert_signed_and_conforming(mine)
     assert orjson.loads(mine[0].body)["status"]["code"] == 100
 
@@ -87,14 +106,22 @@ def test_failed_callbacks_are_retried_after_10_then_30_seconds(client, callback_
         )
         if about(reference_id)(d)
     ]
+    webhook = "voiceTransactionCallback"
+    if not attempts:
+        raise nothing_arrived(webhook, f"call {reference_id}, failed on purpose twice")
     if len(attempts) < 3:
-        raise RuleViolation("callback_retry_schedule", f"{len(attempts)} attempts arrived, 3 were due")
+        raise RuleViolation(
+            "callback_retry_schedule", f"{len(attempts)} attempts arrived, 3 were due", operation=webhook
+        )
     gaps = [(b.received_at - a.received_at) / target.time_scale for a, b in itertools.pairwise(attempts[:3])]
     slack = 0.02 / target.time_scale  # 20 ms of real scheduling jitter, in provider seconds
-    for gap, due in zip(gaps, RETRY_SCHEDULE, strict=True):
+    for retry, (gap, due) in enumerate(zip(gaps, RETRY_SCHEDULE, strict=True), start=1):
         if not due * 0.8 - slack <= gap <= due * 1.5 + slack:
+            when = "early" if gap < due else "late"
             raise RuleViolation(
-                "callback_retry_schedule", f"retries came after {gaps[0]:.1f} s and {gaps[1]:.1f} s, not 10 s and 30 s"
+                "callback_retry_schedule",
+                f"retry {retry} came {when}: retries came after {gaps[0]:.1f} s and {gaps[1]:.1f} s, not 10 s and 30 s",
+                operation=webhook,
             )
     assert [a.answered for a in attempts[:3]] == [503, 503, 200]
     assert_signed_and_conforming(attempts)
@@ -120,7 +147,7 @@ def test_vts_session_callbacks_are_signed_and_match_the_spec(client, callback_si
         if about(uuid)(d)
     ]
     if not mine:
-        raise RuleViolation("callback_delivered", f"no callback arrived for session {uuid}")
+        raise nothing_arrived("vtsSessionCallback", f"session {uuid}")
     assert_signed_and_conforming(mine)
 
 
@@ -130,15 +157,19 @@ def test_voice_v2_events_arrive_in_order(client, callback_sink) -> None:
     dial = {"jsonrpc": "2.0", "method": "dial", "params": {"to": "15550000204", "caller_id_number": "15558675309"}}
     reference_id = client.post("/v2/voice", json=dial).json()["reference_id"]
 
-    def completed(ds: list[Delivery]) -> bool:
-        return any(about(reference_id)(d) and b"call_completed" in d.body for d in ds)
+    def completed(ds: list[Delivery]) -> bool:  # every event arrived, in whatever order
+        bodies = [d.body for d in ds if about(reference_id)(d)]
+        return all(any(f'"{name}"'.encode() in body for body in bodies) for name in V2_EVENTS)
 
     events = [d for d in deliveries_until(callback_sink.database, completed) if about(reference_id)(d)]
     assert_signed_and_conforming(events)
     names: list[Any] = [orjson.loads(d.body)["event"] for d in events]
-    if names != ["dial_completed", "play_completed", "call_completed"]:
+    if missing := [name for name in V2_EVENTS if name not in names]:
+        raise nothing_arrived("voiceEvent", f"call {reference_id}: {', '.join(missing)} never came")
+    if names != list(V2_EVENTS):
         raise RuleViolation(
             "v2_event_order",
             f"events came as {' -> '.join(names)}; expected dial_completed -> play_completed -> call_completed",
+            operation="voiceEvent",
         )
     assert orjson.loads(events[1].body)["data"]["collected_digits"] == "4"
