@@ -16,8 +16,8 @@ from telecontract.cli import gate_checks
 from telecontract.cli.console import terminal
 from telecontract.cli.gate_checks import find_suite
 from telecontract.cli.options import RATE, progress_option, spec_option, validity_unit_option
+from telecontract.cli.self_test import run_self_test
 from telecontract.contract import plugin as engine
-from telecontract.contract import selftest
 from telecontract.contract.options import RunOptions
 from telecontract.contract.progress import GateProgress
 from telecontract.contract.rules import RULES
@@ -26,9 +26,8 @@ from telecontract.contract.summary import RunSummary, summary_for
 from telecontract.contract.target import ENV_TARGET_URL, credentials_needed, described, live_target
 from telecontract.credentials import Credentials, unset
 from telecontract.errors import UsageError
-from telecontract.mock.defects import DEFECTS
 from telecontract.phone import redact_number
-from telecontract.progress import Mode, ProgressDisplay
+from telecontract.progress import Mode
 from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.receiver import suite as receiver_suite
 from telecontract.receiver import targets as receiver_targets
@@ -240,7 +239,7 @@ def gate(
     if self_test:
         if options.live:
             raise UsageError("--self-test runs against the embedded mock's defects; drop the target URLs.")
-        _self_test(find_suite(suite), seeds, progress)
+        run_self_test(find_suite(suite), seeds, progress, options)  # with --spec and --operation
         return
     if dry_run:
         _print_plan(options, target.urls if target else None)
@@ -353,46 +352,3 @@ def _rows(summary: RunSummary, elsewhere: str) -> list[tuple[str, int, int, int,
         figures = (tally.cases, tally.checks, tally.failed_checks) if tally else (0, 0, 0)
         rows.append((label, *figures, counts["error"], counts["warning"]))
     return rows
-
-
-def _self_test(suite: Path, seeds: int, progress: Mode) -> None:
-    display = ProgressDisplay(seeds + len(DEFECTS), unit="runs", mode=progress)
-
-    def heard(run: selftest.SuiteRun, done: int) -> None:
-        display.update(done, phase="self-test", detail=f"last: {run.label}")
-
-    try:
-        runs = selftest.self_test(suite, seeds=range(1, seeds + 1), on_done=heard)
-    finally:
-        display.close()
-    console = terminal()
-    table = Table(title="Detection power: suite (strict) against the mock, one defect at a time")
-    for column in ("run", "meant to be caught by", "rules that failed", "without --strict", "verdict"):
-        table.add_column(column, overflow="fold")
-    for run in runs:
-        intended = DEFECTS[run.defect].caught_by if run.defect else "(nothing: must pass)"
-        failed = ", ".join(sorted(run.failed_rules)) or "-"
-        if run.defect is None:
-            plain = "-"
-        elif run.needs_error:
-            plain = "caught" if run.caught_without_strict else "[bold red]missed[/]"
-        else:
-            plain = "warning (inferred rule)"
-        verdict = "[green]ok[/]" if run.ok else "[bold red]MISSED[/]" if run.defect else "[bold red]CRIED WOLF[/]"
-        table.add_row(run.label, intended, failed, plain, verdict)
-    console.print(table)
-    caught = sum(run.ok for run in runs if run.defect)
-    defects = sum(1 for run in runs if run.defect)
-    clean = sum(run.ok for run in runs if not run.defect)
-    console.print(
-        f"defects caught by their intended rule: {caught}/{defects}; faithful runs clean: {clean}/{len(runs) - defects}"
-    )
-    for run in runs:
-        if not run.ok:
-            console.print(f"--- {run.label} ---\n{run.output_tail}")
-        elif run.crashed_after_finishing:
-            console.print(
-                f"warning: {run.label}: pytest finished cleanly, then the process exited "
-                f"{run.process_exit_code}:\n{run.output_tail}"
-            )
-    raise SystemExit(0 if all(run.ok for run in runs) else 1)
