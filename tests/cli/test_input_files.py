@@ -66,3 +66,11 @@ def test_drift_on_a_broken_spec_is_one_line_and_exit_2(tmp_path: Path, run: Run)
     assert ran.code == 2 and "Traceback" not in ran.err
     error, hint = ran.err.strip().splitlines()
     assert error.startswith(f"error: {spec}:3:1: not valid YAML or JSON:") and hint.startswith("  hint: ")
+
+
+@pytest.mark.parametrize("where", ["a-file", "a-file/load"])
+def test_a_load_report_dir_that_is_or_is_under_a_file_is_one_line(where: str, tmp_path: Path, run: Run) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    ran = run("load", "--scenario", "masking_sessions", "--run-time", "2s", "--report-dir", str(tmp_path / where))
+    assert ran.code == 2 and "Traceback" not in ran.err and ran.out == "", ran
+    assert ran.err.startswith(f"error: --report-dir {tmp_path / where} is a file.") or "Not a directory" in ran.err
