@@ -6,6 +6,7 @@ Reports (Markdown, HAR, NDJSON) are written from this record; nothing unredacted
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,8 @@ from telecontract.findings import Finding
 from telecontract.redaction import redact_body, redact_headers, redact_text
 
 MAX_BODY = 65536  # enough for a full page of VTS sessions; drift reads these bodies
+# Headers curl writes itself from its command line: left out of a callback's curl.
+UNSENT_HEADERS = frozenset({"host", "content-length", "user-agent", "accept", "accept-encoding", "connection"})
 
 
 @dataclass(slots=True)
@@ -38,6 +41,11 @@ class Exchange:
     elapsed_ms: float
     started: float
     findings: list[Finding] = field(default_factory=list)
+    # A callback our own code delivered (the receiver gate's): signed by its headers, not by -u.
+    callback: bool = False
+    # rule -> the problem this exchange showed, where a test (not a check) turns it into a finding:
+    # the reports show the exchange with the finding that quotes it.
+    problems: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +64,8 @@ class Exchange:
 
     def curl(self) -> str:
         """A curl command for the request, with credentials taken from the environment."""
+        if self.callback:
+            return self._callback_curl()
         path = urlsplit(self.url).path
         if path.startswith("/v1/Account/"):
             user = f"${ENV_VTS_AUTH_ID}:${ENV_VTS_AUTH_TOKEN}"
@@ -65,6 +75,17 @@ class Exchange:
         content_type = self.request_headers.get("Content-Type") or self.request_headers.get("content-type")
         if content_type:
             parts += ["-H", shlex.quote(f"Content-Type: {content_type}")]
+        if self.request_body:
+            parts += ["--data-raw", shlex.quote(self.request_body)]
+        parts.append(shlex.quote(self.url))
+        return " ".join(parts)
+
+    def _callback_curl(self) -> str:
+        """The callback as it was delivered: its own headers (signatures redacted, as everywhere) and body."""
+        parts = ["curl", "-X", self.method]
+        for name, value in self.request_headers.items():
+            if name.lower() not in UNSENT_HEADERS:
+                parts += ["-H", shlex.quote(f"{name}: {value}")]
         if self.request_body:
             parts += ["--data-raw", shlex.quote(self.request_body)]
         parts.append(shlex.quote(self.url))
@@ -117,8 +138,12 @@ class Recorder:
         response_body: bytes,
         elapsed_ms: float,
         started: float,
+        problems: Mapping[str, str | None] | None = None,
     ) -> None:
-        """An exchange our own code made (the receiver gate's deliveries), redacted like the rest."""
+        """An exchange our own code made (the receiver gate's deliveries), redacted like the rest.
+
+        `problems`: rule -> what was wrong with it (None: nothing), redacted too.
+        """
         self.exchanges.append(
             Exchange(
                 operation=operation,
@@ -131,6 +156,8 @@ class Recorder:
                 response_body=_text(response_body, self.secrets),
                 elapsed_ms=elapsed_ms,
                 started=started,
+                callback=True,
+                problems={rule: redact_text(said, self.secrets) for rule, said in (problems or {}).items() if said},
             )
         )
 

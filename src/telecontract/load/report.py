@@ -2,7 +2,8 @@
 
 The figures and the per-request table come from the `LoadReport` (what Locust counted when it
 quit, equal to its own table); only the plots over time come from the stats history Locust
-writes once a second (`load.stats_files`). Nothing is measured here.
+writes once a second (`load.stats_files`): throughput from its cumulative counts, latency from its
+percentiles. Nothing is measured here.
 """
 
 from __future__ import annotations
@@ -19,24 +20,32 @@ if TYPE_CHECKING:
     from telecontract.load.run import LoadReport
 
 PERCENTILES = ("50%", "95%", "99%")
+# Widths of the percentile lines: Locust counts whole milliseconds, so on a fast target p50, p95 and
+# p99 often coincide; drawn widest first, each stays visible around the next.
+PERCENTILE_WIDTHS = {"p50": 8.0, "p95": 4.5, "p99": 1.5}
+Points = list[tuple[float, float | None]]
 
 
 def write(path: Path, report: LoadReport) -> None:
     aggregated = stats_files.history(report.report_dir)
     start = float(aggregated[0]["Timestamp"]) if aggregated else 0.0
 
-    def points(column: str) -> list[tuple[float, float | None]]:
+    def points(column: str) -> Points:
         return [(float(row["Timestamp"]) - start, _number(row.get(column))) for row in aggregated]
 
     throughput = charts.over_time(
-        {"requests/s": points("Requests/s"), "failures/s": points("Failures/s")},
+        {"requests/s": per_second(aggregated, TOTAL_REQUESTS), "failures/s": per_second(aggregated, TOTAL_FAILURES)},
         title="Throughput",
         y_title="per second",
     )
     latency = charts.over_time(
-        {f"p{p.rstrip('%')}": points(p) for p in PERCENTILES}, title="Latency percentiles", y_title="ms"
+        {f"p{p.rstrip('%')}": points(p) for p in PERCENTILES},
+        title="Latency percentiles",
+        y_title="ms",
+        widths=PERCENTILE_WIDTHS,
+        whole=True,  # Locust's percentiles are whole milliseconds
     )
-    users = charts.over_time({"users": points("User Count")}, title="Users", y_title="users", width=440)
+    users = charts.over_time({"users": points("User Count")}, title="Users", y_title="users", whole=True)
     requests = [_row(report, row) for row in report.stats.entries]
     page = render(
         "load.html.j2",
@@ -47,6 +56,33 @@ def write(path: Path, report: LoadReport) -> None:
         samples=len(aggregated),
     )
     path.write_text(page, encoding="utf-8")
+
+
+TOTAL_REQUESTS = "Total Request Count"
+TOTAL_FAILURES = "Total Failure Count"
+
+
+def per_second(rows: list[dict[str, str]], total: str) -> Points:
+    """The rate between each two samples, from Locust's cumulative count (`total`).
+
+    Locust's own Requests/s column is a trailing average that reads 0 for the first seconds of a
+    run (and lags its changes after): a 5 s run would show 0 req/s for half of it. The counts say
+    what was done between two samples.
+    """
+    start = float(rows[0]["Timestamp"]) if rows else 0.0
+    rates: Points = []
+    before: tuple[float, float] | None = None
+    for row in rows:
+        at, count = float(row["Timestamp"]), _number(row.get(total))
+        if count is None:
+            continue
+        if before is None:
+            if count == 0:
+                rates.append((at - start, 0.0))  # the run starts from nothing
+        elif at > before[0]:
+            rates.append((at - start, (count - before[1]) / (at - before[0])))
+        before = (at, count)
+    return rates
 
 
 def _number(text: str | None) -> float | None:

@@ -13,6 +13,7 @@ from telecontract.contract.summary import OperationTally, RunSummary
 from telecontract.findings import Finding
 from telecontract.html import charts
 from telecontract.html.render import render
+from telecontract.redaction import redact_text
 from telecontract.verdict import Verdict
 
 MAX_EXAMPLES_PER_RULE = 5
@@ -35,7 +36,8 @@ class RuleGroup:
     source: str
     citation: str
     count: int
-    examples: list[tuple[Exchange | None, str, Finding]]  # (exchange, or None for a test's finding; where; finding)
+    # (the exchange, or None for a test's finding that quotes none; the test's id, or ""; the finding)
+    examples: list[tuple[Exchange | None, str, Finding]]
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -44,6 +46,17 @@ def percentile(values: list[float], fraction: float) -> float | None:
         return None
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def evidence(recorder: Recorder, found: Finding) -> Exchange | None:
+    """The exchange a test's finding quotes: the receiver gate's delivery whose problem under the
+    finding's rule the finding's message starts with (the first of those a rule's test reports)."""
+    said = (found.message, redact_text(found.message))
+    for exchange in recorder.exchanges:
+        problem = exchange.problems.get(found.rule)
+        if problem and exchange.operation == found.operation and any(s.startswith(problem) for s in said):
+            return exchange
+    return None
 
 
 def write(
@@ -79,7 +92,7 @@ def write(
             citation=items[0][1].citation,
             count=len(items),
             examples=[
-                (where if isinstance(where, Exchange) else None, where if isinstance(where, str) else "", found)
+                (where, "", found) if isinstance(where, Exchange) else (evidence(recorder, found), where, found)
                 for where, found in items[:MAX_EXAMPLES_PER_RULE]
             ],
         )

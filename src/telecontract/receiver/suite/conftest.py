@@ -70,6 +70,7 @@ class Deliveries:
             response_body=exchange.answer,
             elapsed_ms=exchange.elapsed_ms,
             started=exchange.started,
+            problems=problems,  # so the report shows, with a rule's finding, the delivery it quotes
         )
         return Judged(exchange, problems)
 
