@@ -13,16 +13,18 @@ protocol counts the bytes of each request's head before the parser sees them:
   408, if nothing was answered yet, and closed. The app's own body deadline (`limits.BodyLimit`)
   is shorter and answers in the server's shape first; this one is the backstop.
 
-Counting is a `find` over each chunk the socket gives (at most 256 KiB) while a head is open: the
-cost is measured by benchmarks/connection_limits.py. Between requests on a kept-alive connection
-uvicorn's own `timeout_keep_alive` applies.
+Counting is a `find` over each chunk the socket gives (at most 256 KiB) while a head is open, and
+the deadlines are kept by one sweep over the connections a few times a second (each deadline to
+within a quarter of itself, at most 1 s late): benchmarks/mock_vs_prism.py measures the cost.
+Between requests on a kept-alive connection uvicorn's own `timeout_keep_alive` applies.
 """
 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 import uvicorn
@@ -50,23 +52,64 @@ def _raw_answer(status: int, reason: str, message: str) -> bytes:
     return head.encode("ascii") + body
 
 
+class _Sweeper:
+    """Checks every connection of one event loop against its deadlines, a few times a second.
+
+    One sweep over the open connections per tick rather than two timers per request: timers
+    armed and cancelled on every request cost the bare handler 16 % of its pace (measured with
+    benchmarks/mock_vs_prism.py). A deadline is kept to within one tick.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, tick: float) -> None:
+        self.loop = loop
+        self.tick = tick
+        self.connections: set[LimitedHttpToolsProtocol] = set()
+        self._handle: asyncio.TimerHandle | None = None
+
+    def watch(self, connection: LimitedHttpToolsProtocol) -> None:
+        self.connections.add(connection)
+        if self._handle is None:
+            self._handle = self.loop.call_later(self.tick, self._sweep)
+
+    def forget(self, connection: LimitedHttpToolsProtocol) -> None:
+        self.connections.discard(connection)
+
+    def _sweep(self) -> None:
+        self._handle = None
+        now = self.loop.time()
+        for connection in list(self.connections):
+            connection.check_deadlines(now)
+        if self.connections:  # none left: stop, so an idle server (or one shutting down) has no timer
+            self._handle = self.loop.call_later(self.tick, self._sweep)
+
+
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with the limits of `limits` (a subclass sets them)."""
 
     limits = ConnectionLimits()
+    # One sweeper per event loop (a server per thread in tests); each protocol_with class has its own.
+    _sweepers: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Sweeper]] = weakref.WeakKeyDictionary()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._in_head = True
         self._head_bytes = 0
         self._tail = b""  # the last bytes of the previous chunk: an end of head may span two
-        self._request_timer: asyncio.TimerHandle | None = None
-        self._head_timer: asyncio.TimerHandle | None = self.loop.call_later(
-            self.limits.header_deadline, self._head_late
-        )
+        # When the open head began (the connection opened, or its first byte came), and when the
+        # current request's first byte came: None when there is none.
+        self._head_since: float | None = self.loop.time()
+        self._request_since: float | None = None
+        self._sweeper().watch(self)
+
+    def _sweeper(self) -> _Sweeper:
+        sweeper = self._sweepers.get(self.loop)
+        if sweeper is None:
+            tick = min(1.0, self.limits.header_deadline / 4, self.limits.request_deadline / 4)
+            sweeper = self._sweepers[self.loop] = _Sweeper(self.loop, tick)
+        return sweeper
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_timers()
+        self._sweeper().forget(self)
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -76,11 +119,11 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def _head_fits(self, data: bytes) -> bool:
         """Count `data` against the open head; answer 431 (and say False) when it is too large."""
-        if self._head_timer is None:  # the first bytes of the next request on a kept-alive connection
-            self._head_timer = self.loop.call_later(self.limits.header_deadline, self._head_late)
-        if self._request_timer is None:
-            self._request_timer = self.loop.call_later(self.limits.request_deadline, self._request_late)
-        searched = self._tail + data
+        if self._request_since is None:  # the first bytes of a request
+            self._request_since = self.loop.time()
+            if self._head_since is None:
+                self._head_since = self._request_since
+        searched = self._tail + data if self._tail else data
         end = searched.find(END_OF_HEAD)
         size = self._head_bytes - len(self._tail) + (len(searched) if end < 0 else end + len(END_OF_HEAD))
         if size > self.limits.max_header_bytes:
@@ -98,9 +141,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head = False
         self._head_bytes = 0
         self._tail = b""
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+        self._head_since = None
 
     def on_headers_complete(self) -> None:
         self._end_of_head()  # a pipelined request's head may end inside a chunk already counted
@@ -108,47 +149,38 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
-        if self._request_timer is not None:
-            self._request_timer.cancel()
-            self._request_timer = None
+        self._request_since = None
         self._in_head = True  # what follows is the next request's head
 
-    def _head_late(self) -> None:
-        self._head_timer = None
-        if self._in_head and not self.transport.is_closing():
+    def check_deadlines(self, now: float) -> None:
+        """Called by the sweeper: answer and close a head or a request that is late."""
+        if self.transport.is_closing():
+            return
+        if self._in_head and self._head_since is not None and now - self._head_since > self.limits.header_deadline:
             if self._head_bytes or self._tail:
                 message = f"the request's headers did not arrive within {self.limits.header_deadline:g} s"
                 self._refuse(_raw_answer(408, "Request Timeout", message))
             else:
                 self.transport.close()  # a connection that never sent anything: nothing to answer
-
-    def _request_late(self) -> None:
-        self._request_timer = None
-        if self.transport.is_closing():
-            return
-        if self.cycle is None or not self.cycle.response_started:
-            message = f"the request did not arrive within {self.limits.request_deadline:g} s"
-            self._refuse(_raw_answer(408, "Request Timeout", message))
-        else:
-            self.transport.close()
+        elif self._request_since is not None and now - self._request_since > self.limits.request_deadline:
+            if self.cycle is None or not self.cycle.response_started:
+                message = f"the request did not arrive within {self.limits.request_deadline:g} s"
+                self._refuse(_raw_answer(408, "Request Timeout", message))
+            else:
+                self.transport.close()
 
     def _refuse(self, answer: bytes) -> None:
-        self._cancel_timers()
+        self._head_since = self._request_since = None
         if self.cycle is not None:
             self.cycle.keep_alive = False
         self.transport.write(answer)
         self.transport.close()
 
-    def _cancel_timers(self) -> None:
-        for timer in (self._head_timer, self._request_timer):
-            if timer is not None:
-                timer.cancel()
-        self._head_timer = self._request_timer = None
-
 
 def protocol_with(limits: ConnectionLimits) -> type[LimitedHttpToolsProtocol]:
-    """The protocol class uvicorn instantiates per connection, carrying `limits`."""
-    return type("LimitedHttpToolsProtocol", (LimitedHttpToolsProtocol,), {"limits": limits})
+    """The protocol class uvicorn instantiates per connection, carrying `limits` (and its sweepers)."""
+    attributes = {"limits": limits, "_sweepers": weakref.WeakKeyDictionary()}
+    return type("LimitedHttpToolsProtocol", (LimitedHttpToolsProtocol,), attributes)
 
 
 def uvicorn_config(app: Any, limits: ConnectionLimits | None = None, **options: Any) -> uvicorn.Config:

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from telecontract.limits import BodyLimit
+from telecontract.limits import BODY_KEY, BodyLimit
 from telecontract.mock import callbacks, carrier, masking, voice_v1, voice_v2, vts
 from telecontract.mock.config import MockConfig
 from telecontract.mock.quirks import QuirksMiddleware
@@ -43,7 +43,10 @@ class MethodDispatch:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        handler = self.handlers.get(request.method)
+        body = scope.get(BODY_KEY)
+        if body is not None:  # read whole by BodyLimit: `request.body()` need not stream it again
+            request._body = body
+        handler = self.handlers.get(scope["method"])
         if handler is None:
             response = Response("Method Not Allowed", status_code=405, headers={"Allow": self.allow})
         else:

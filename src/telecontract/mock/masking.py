@@ -11,7 +11,7 @@ from starlette.responses import Response
 from telecontract import documents as codes
 from telecontract import phone
 from telecontract.mock.pools import Lease, NumberPool
-from telecontract.mock.requests import media_type, parse_json, telesign_refusal, validation_error
+from telecontract.mock.requests import media_type, parse_json, telesign_refused, validation_error
 from telecontract.mock.responses import JSON, telesign_error, utc_text
 from telecontract.mock.responses import reference_id as new_reference_id
 from telecontract.mock.state import MaskedSession, MockState
@@ -22,7 +22,7 @@ OPERATION_IDS = {"sms": "createSmsMaskedSession", "sms_voice": "createSmsVoiceMa
 async def create_session(request: Request) -> Response:
     state: MockState = request.app.state.mock
     raw = await request.body()
-    if refusal := await telesign_refusal(request, state, raw):
+    if refusal := telesign_refused(request, state, raw):
         return refusal
     resource = request.path_params["resource"]
     if resource not in OPERATION_IDS:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -42,6 +43,9 @@ class Lease:
             pool.schedule(self, number)
 
 
+_NONE_HELD: dict[str, Lease] = {}  # what a party without leases holds (never written to)
+
+
 class NumberPool:
     def __init__(self, numbers: Iterable[str]) -> None:
         self.numbers = tuple(numbers)
@@ -53,21 +57,37 @@ class NumberPool:
 
     def allocate(self, lease: Lease, *, exclude: frozenset[str], now: float) -> str | None:
         """A number no active lease that shares a party holds, or None when all are taken."""
-        self._expire(now)
+        if self._ends and self._ends[0][0] <= now:
+            self._expire(now)
         size = len(self.numbers)
         held = [self._held[party] for party in lease.parties if party in self._held]
-        if any(len(numbers) >= size for numbers in held):
-            return None  # one party already holds every number: no scan needed
-        if sum(map(len, held)) + len(exclude) + len(lease.parties) >= size and not self._any_free(held, lease, exclude):
+        blocked = len(exclude) + len(lease.parties)
+        for numbers in held:
+            if len(numbers) >= size:
+                return None  # one party already holds every number: no scan needed
+            blocked += len(numbers)
+        if blocked >= size and not self._any_free(held, lease, exclude):
             return None
-        for step in range(size):
-            index = (self._cursor + step) % size
-            number = self.numbers[index]
-            if number in exclude or self._bare[index] in lease.parties or any(number in h for h in held):
-                continue
-            self._cursor = (index + 1) % size
-            self._hold(lease, number)
-            return number
+        # A session has one or two parties: two lookups per number tried, in a plain loop (this is
+        # the mock's hottest loop; a generator per candidate cost more than the lookups).
+        first = held[0] if held else _NONE_HELD
+        second = held[1] if len(held) > 1 else _NONE_HELD
+        others = held[2:]
+        numbers, bare, parties = self.numbers, self._bare, lease.parties
+        index = self._cursor
+        for _ in range(size):
+            number = numbers[index]
+            if (
+                number not in first
+                and number not in second
+                and number not in exclude
+                and bare[index] not in parties
+                and not (others and any(number in h for h in others))
+            ):
+                self._cursor = index + 1 if index + 1 < size else 0
+                self._hold(lease, number)
+                return number
+            index = index + 1 if index + 1 < size else 0
         return None
 
     def _any_free(self, held: list[dict[str, Lease]], lease: Lease, exclude: frozenset[str]) -> bool:
@@ -77,13 +97,17 @@ class NumberPool:
         return len(taken.intersection(self.numbers)) < len(self.numbers)
 
     def _hold(self, lease: Lease, number: str) -> None:
+        held = self._held
         for party in lease.parties:
-            self._held.setdefault(party, {})[number] = lease
+            numbers = held.get(party)
+            if numbers is None:
+                numbers = held[party] = {}
+            numbers[number] = lease
         lease.holdings.append((self, number))
         self.schedule(lease, number)
 
     def schedule(self, lease: Lease, number: str) -> None:
-        if lease.expires_at != float("inf"):
+        if lease.expires_at != math.inf:
             heapq.heappush(self._ends, (lease.expires_at, next(self._order), number, lease))
 
     def forget(self, lease: Lease, number: str) -> None:

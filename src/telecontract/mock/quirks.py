@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from telecontract.limits import BODY_KEY
 from telecontract.mock.provider_shapes import SHAPES
 
 VTS_PREFIX = "/v1/Account/"
@@ -84,12 +85,13 @@ class QuirksMiddleware:
         if not self.quirks & REWRITING:
             await self.app(scope, receive, send)
             return
-        sent: list[bytes] = []
+        # The body as BodyLimit read it (handlers take it from the scope, not from receive).
+        sent: list[bytes] = [scope[BODY_KEY]] if BODY_KEY in scope else []
 
         async def recording_receive() -> Message:
             # The provider forms echo what was asked (parties, external_id): keep the request body.
             message = await receive()
-            if message["type"] == "http.request":
+            if message["type"] == "http.request" and BODY_KEY not in scope:
                 sent.append(message.get("body", b""))
             return message
 

@@ -7,6 +7,7 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -25,6 +26,16 @@ class JSON(Response):
             return orjson.dumps(content)
         except TypeError:  # integers beyond 64 bits, which a client may legally send back to us
             return json.dumps(content, separators=(",", ":")).encode()
+
+    def init_headers(self, headers: Mapping[str, str] | None = None) -> None:
+        # The common answer (no extra headers, JSON) without Starlette's general header assembly.
+        if headers is None and self.media_type == "application/json" and self.status_code not in (204, 304):
+            self.raw_headers = [(b"content-length", b"%d" % len(self.body)), _JSON_TYPE]
+            return
+        super().init_headers(headers)
+
+
+_JSON_TYPE = (b"content-type", b"application/json")
 
 
 def iso_now() -> str:
