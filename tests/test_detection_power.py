@@ -13,9 +13,10 @@ import dataclasses
 from pathlib import Path
 
 from telecontract import suite
-from telecontract.contract.rules import finding
+from telecontract.contract.rules import RULES, finding
 from telecontract.contract.selftest import SuiteRun, matches, plan, self_test
 from telecontract.mock.defects import DEFECTS
+from telecontract.spec import load_spec
 from telecontract.verdict import decide
 
 SUITE = Path(suite.__file__).parent
@@ -88,3 +89,14 @@ def test_a_run_that_could_not_run_catches_nothing() -> None:
     run = dataclasses.replace(finding_run(), exit_code=2)  # e.g. a usage error: the findings mean nothing
     assert run.caught is None and not run.ok
     assert run.evidence.startswith("error")
+
+
+def test_every_declared_finding_names_a_rule_and_a_place_the_gate_reports() -> None:
+    spec = load_spec()
+    places = {operation.label for operation in spec.operations()} | set(spec.webhooks())
+    for defect in DEFECTS.values():
+        assert defect.expected.rule in RULES, defect.name
+        assert defect.expected.where in places, defect.name
+        assert defect.expected.detail.strip(), defect.name
+    # Two defects never declare the same finding: each catch tells which defect it was.
+    assert len({d.expected for d in DEFECTS.values()}) == len(DEFECTS)
