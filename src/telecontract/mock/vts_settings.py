@@ -1,8 +1,8 @@
 """What a VTS request may set on a session: the spec's settings, typed; nothing else is kept.
 
 The update schema lists the writable settings (and `session_uuid`, which the plivo SDK repeats in
-the body); it does not forbid other keys, so the mock refuses them itself: a read-only field
-(`first_party`, `virtual_number`, ...) or an unknown one is a 400, never stored. Stored as given,
+the body) and forbids every other key; the mock names why: a read-only field (`first_party`,
+`virtual_number`, ...) or an unknown one is a 400, never stored. Stored as given,
 `first_party: ["x"]` once broke every later list and carrier request, of every client.
 A create's own fields (parties, PIN and geomatch settings the plivo SDK sends) are accepted, but
 only the settings the session renders are kept: an undocumented field is not stored.
