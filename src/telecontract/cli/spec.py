@@ -15,7 +15,7 @@ from telecontract.errors import UsageError
 from telecontract.spec import bundled_spec_path, read_document
 
 
-@click.group("spec")
+@click.group("spec", epilog="Example: telecontract spec export openapi.yaml")
 def spec_group() -> None:
     """The OpenAPI spec every command judges by (bundled with telecontract)."""
 
