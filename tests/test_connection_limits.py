@@ -6,6 +6,7 @@ the test fixtures (`serve_in_thread`) as in `telecontract mock` and `telecontrac
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 from collections.abc import Iterator
@@ -51,10 +52,9 @@ def read_answer(connection: socket.socket) -> bytes:
 
 
 def send_slowly(connection: socket.socket, data: bytes) -> None:
-    try:
+    # The server may refuse and close first: its answer is already waiting.
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
         connection.sendall(data)
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the server refused and closed: its answer is already waiting
 
 
 def test_headers_over_the_limit_get_431(server_url: str) -> None:
