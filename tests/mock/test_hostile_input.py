@@ -30,7 +30,6 @@ HOSTILE_UPDATES = [
     {"ring_timeout": "30"},
     {"session_expiry": -1},
     {"callback_url": 7},
-    {"session_uuid": "someone-elses-session"},
     {"session_expiry": 60, "first_party": "+14155559999"},  # one good setting does not carry a bad field
 ]
 LIST_FILTERS = [
@@ -83,6 +82,15 @@ def test_a_hostile_update_is_refused_and_harms_no_one(mock, credentials, update:
     for field in ("first_party", "second_party", "virtual_number", "ring_timeout", "session_expiry", "status"):
         assert after[field] == mine[field], field
     every_read_of_another_client(mock, credentials, theirs)
+
+
+def test_an_update_naming_another_session_in_its_body_changes_only_the_paths(mock, credentials) -> None:
+    mine = create(mock, credentials, FIRST, SECOND)
+    theirs = create(mock, credentials, OTHER_FIRST, OTHER_SECOND, ring_timeout=30)
+    body = {"session_uuid": theirs["session_uuid"], "ring_timeout": 99}
+    assert mock.client.post(f"{sessions_url(credentials)}{mine['session_uuid']}/", json=body).status_code == 200
+    assert mock.client.get(f"{sessions_url(credentials)}{theirs['session_uuid']}/").json()["ring_timeout"] == "30"
+    assert mock.client.get(f"{sessions_url(credentials)}{mine['session_uuid']}/").json()["ring_timeout"] == "99"
 
 
 def test_the_sdks_update_naming_its_own_session_is_accepted(mock, credentials) -> None:

@@ -199,7 +199,7 @@ async def update_session(request: Request) -> Response:
     if isinstance(body, Response):
         return body
     # Refused before anything changes: only the documented settings may be written.
-    if problem := update_problem(state.spec, body, session.session_uuid):
+    if problem := update_problem(state.spec, body):
         return vts_error(400, {problem[0]: problem[1]})
     now = state.now()
     # Only the settings change (the plivo SDK also names the session in the body): a stray field of

@@ -51,7 +51,7 @@ def updatable(spec: Spec) -> dict[str, dict[str, Any]]:
     return dict(_properties(spec, spec.request_schema(UPDATE, "application/json")))
 
 
-def update_problem(spec: Spec, body: Mapping[str, Any], session_uuid: str) -> tuple[str, str] | None:
+def update_problem(spec: Spec, body: Mapping[str, Any]) -> tuple[str, str] | None:
     """(field, why) for the first field an update may not carry; None when every field may be set."""
     allowed = updatable(spec)
     for name in body:
@@ -59,9 +59,7 @@ def update_problem(spec: Spec, body: Mapping[str, Any], session_uuid: str) -> tu
             return name, "is read-only: it cannot be changed by an update"
         if name not in allowed:
             return name, "is not a setting of a session"
-    named = body.get("session_uuid")
-    if named is not None and named != session_uuid:
-        return "session_uuid", "names another session than the path"
+    # A `session_uuid` in the body (the plivo SDK repeats it) is not read: the path names the session.
     return None
 
 
