@@ -133,8 +133,11 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if end < 0:
             self._head_bytes = size
             self._tail = searched[-(len(END_OF_HEAD) - 1) :]
-        else:
-            self._end_of_head()
+        else:  # the head is in (the common case: all of it in one chunk)
+            self._in_head = False
+            self._head_since = None
+            if size != end + len(END_OF_HEAD):
+                self._head_bytes, self._tail = 0, b""
         return True
 
     def _end_of_head(self) -> None:
@@ -144,7 +147,8 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._head_since = None
 
     def on_headers_complete(self) -> None:
-        self._end_of_head()  # a pipelined request's head may end inside a chunk already counted
+        if self._in_head:  # a pipelined request's head may end inside a chunk already counted
+            self._end_of_head()
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
