@@ -75,3 +75,13 @@ def test_operation_without_a_4xx_schema_is_caught(spec: Spec) -> None:
         del responses[status]
     problems = hygiene.client_errors_documented(Spec(document))
     assert [p.message for p in problems] == ["GET /v1/voice/{reference_id} has no 4xx response with a schema"]
+
+
+def test_a_vts_update_takes_every_setting_and_only_them(spec: Spec) -> None:
+    # The update schema writes the settings out (a closed object cannot extend them by allOf).
+    schemas = spec.document["components"]["schemas"]
+    settings = {k: {**v, "description": None} for k, v in schemas["VtsSessionSettings"]["properties"].items()}
+    update = dict(schemas["VtsSessionUpdateRequest"]["properties"])
+    assert update.pop("session_uuid")
+    assert {k: {**v, "description": None} for k, v in update.items()} == settings
+    assert schemas["VtsSessionUpdateRequest"]["additionalProperties"] is False
