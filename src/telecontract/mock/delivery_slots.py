@@ -9,8 +9,6 @@ those, and waits only on them. The total stays bounded too, far above one destin
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 PER_DESTINATION = 64  # in flight to one receiver at once
@@ -34,23 +32,55 @@ class DeliverySlots:
         self._by_destination: dict[str, asyncio.Semaphore] = {}
         self._users: dict[str, int] = {}  # deliveries holding or awaiting each destination's slots
 
-    @contextlib.asynccontextmanager
-    async def slot(self, url: str) -> AsyncIterator[None]:
-        """Hold one slot of `url`'s destination (and one of the total) for the block."""
-        key = destination(url)
+    def slot(self, url: str) -> _Slot:
+        """Hold one slot of `url`'s destination (and one of the total) for an `async with` block."""
+        return _Slot(self, destination(url))
+
+    def _enter(self, key: str) -> asyncio.Semaphore:
         semaphore = self._by_destination.get(key)
         if semaphore is None:
             semaphore = self._by_destination[key] = asyncio.Semaphore(self.per_destination)
         self._users[key] = self._users.get(key, 0) + 1
-        try:
-            # The destination's own slot first: waiting on a silent receiver takes none of the total.
-            async with semaphore, self._all:
-                yield
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:  # nobody waits on it: forget it, so destinations do not pile up
-                del self._users[key]
-                del self._by_destination[key]
+        return semaphore
+
+    def _leave(self, key: str) -> None:
+        self._users[key] -= 1
+        if not self._users[key]:  # nobody waits on it: forget it, so destinations do not pile up
+            del self._users[key]
+            del self._by_destination[key]
 
     def destinations(self) -> int:
         return len(self._by_destination)
+
+
+class _Slot:
+    """The destination's own slot first: waiting on a silent receiver takes none of the total.
+
+    A class rather than a generator-based context manager: it runs once per delivery attempt.
+    """
+
+    __slots__ = ("_key", "_semaphore", "_slots")
+
+    def __init__(self, slots: DeliverySlots, key: str) -> None:
+        self._slots = slots
+        self._key = key
+        self._semaphore: asyncio.Semaphore | None = None
+
+    async def __aenter__(self) -> None:
+        semaphore = self._semaphore = self._slots._enter(self._key)
+        try:
+            await semaphore.acquire()
+            try:
+                await self._slots._all.acquire()
+            except BaseException:
+                semaphore.release()
+                raise
+        except BaseException:
+            self._slots._leave(self._key)
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._slots._all.release()
+        if self._semaphore is not None:
+            self._semaphore.release()
+        self._slots._leave(self._key)
