@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 CLI = [sys.executable, "-m", "telecontract.cli"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +43,10 @@ def lines_until(process: subprocess.Popen[str], prefix: str, limit: int = 20) ->
 def stop(process: subprocess.Popen[str]) -> None:
     process.terminate()
     process.wait(timeout=10)
+
+
+def unpack(wheel: Path, folder: Path) -> Path:
+    """The wheel's files in `folder`, laid out as in site-packages (what installing a pure wheel does)."""
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(folder)
+    return folder

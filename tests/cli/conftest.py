@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cli_runs import Ran
+from cli_runs import ROOT, Ran
 
 from telecontract import spec as spec_module
 from telecontract.cli import main
@@ -33,9 +32,6 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     spec_module.load_spec.cache_clear()
 
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel as pip would install it, built from this checkout."""
@@ -46,10 +42,3 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert built.returncode == 0, built.stderr
     (found,) = dist.glob("telecontract-*.whl")
     return found
-
-
-def unpack(wheel: Path, folder: Path) -> Path:
-    """The wheel's files in `folder`, laid out as in site-packages (what installing a pure wheel does)."""
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(folder)
-    return folder

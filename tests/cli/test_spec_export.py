@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_runs import Ran
-from conftest import ROOT, unpack
+from cli_runs import ROOT, Ran, unpack
 
 BUNDLED = ROOT / "specs" / "openapi.yaml"
 
