@@ -153,6 +153,17 @@ def test_an_update_of_the_expiry_counts_from_the_update() -> None:
         run.send("GET", ONE, None, from_update | {"expiry_time": "2024-02-01 06:41:45"})
 
 
+def test_an_expiry_asked_as_an_integral_number_is_the_same_ask() -> None:
+    # JSON Schema's "integer" holds 1200.0, and hypothesis sends one now and then.
+    run = Run()
+    run.create()
+    updated = session(session_expiry="1200.0", modified_time="2024-02-01 06:30:00", expiry_time="2024-02-01 06:50:00")
+    run.send("POST", ONE, {"session_expiry": 1200.0}, updated)
+    run.send("GET", ONE, None, updated)
+    with pytest.raises(RuleViolation, match="session_expiry is 2400; it was asked to last 1200 s"):
+        run.send("GET", ONE, None, updated | {"session_expiry": "2400"})
+
+
 def test_a_deleted_session_read_back_active_is_caught_and_one_marked_expired_is_not() -> None:
     run = Run()
     run.create()

@@ -73,11 +73,16 @@ def _text(value: Any) -> str | None:
 
 
 def _whole(value: Any) -> int | None:
-    """An integer, or its text (TeleSign's published definition writes validity as a string)."""
+    """An integer, or its text (TeleSign's published definition writes validity as a string).
+
+    JSON Schema counts 3600.0 as an integer, so a request may carry one: it asks for 3600.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return None

@@ -98,6 +98,16 @@ def _replayed(request: Request, config: SinkConfig) -> bool:
     return not config.nonces.first_use(nonce, time.time())
 
 
+def delivery_key(request: Request, body: bytes) -> str:
+    """One key per delivery, the same for each of its retries: the URL it was sent to and its body.
+
+    The URL is part of it because two callbacks can carry the same body (one status, one second,
+    one reference) yet be two deliveries: a GET callback's query is its body, so only its path counts.
+    """
+    where = request.url.path if request.method == "GET" else f"{request.url.path}?{request.url.query}"
+    return hashlib.sha256(where.encode() + b"\n" + body).hexdigest()
+
+
 def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
     spec = spec or load_spec()
     store = DeliveryStore(config.database)
@@ -124,7 +134,7 @@ def create_sink(config: SinkConfig, spec: Spec | None = None) -> Starlette:
             # Stored as the JSON the same callback would POST, so every reader sees one shape.
             payload = webhooks.payload_from_query(request.query_params.multi_items(), leave_out=(FAIL_FIRST,))
             body = webhooks.encode(payload)
-        key = hashlib.sha256(body).hexdigest()
+        key = delivery_key(request, body)
         # `?fail_first=N` in the callback URL overrides the sink-wide setting for that delivery.
         try:
             fail_first = int(request.query_params.get(FAIL_FIRST, config.fail_first))

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY,
     webhook TEXT NOT NULL,
     reference TEXT NOT NULL,         -- reference_id or session_uuid of the payload, '' if none
-    delivery_key TEXT NOT NULL,      -- sha256 of the body: the same delivery retried has the same key
+    delivery_key TEXT NOT NULL,      -- sha256 of URL and body: the same delivery retried has the same key
     received_at REAL NOT NULL,
     answered INTEGER NOT NULL,       -- the HTTP status the sink answered
     signature_ok INTEGER NOT NULL,
