@@ -19,10 +19,11 @@ from starlette.types import Receive, Scope, Send
 
 from telecontract.cli import main
 from telecontract.contract.options import RunOptions
-from telecontract.contract.plugin import probed
-from telecontract.contract.target import described, live_target
+from telecontract.contract.target import described
 from telecontract.credentials import DEFAULTS, ENV_VTS_AUTH_ID, Credentials
 from telecontract.server import serve_in_thread
+from telecontract.spec import load_spec
+from telecontract.wire.live import guard_for, guarded
 
 GATE = [sys.executable, "-c", "from telecontract.cli import main; main()", "gate"]
 
@@ -174,25 +175,30 @@ def test_an_unreachable_target_is_one_line_and_exit_2_within_seconds(url: str) -
     assert took < 20, f"{took:.1f} s"  # the interpreter and its imports take most of it
 
 
+def probed(options: RunOptions) -> int:
+    """The requests the guard's probe spent from the run's budget."""
+    guard = guard_for(options, load_spec())
+    list(guard.probe())
+    return guard.allowance.spent
+
+
 def test_the_probe_counts_against_the_budget(counted: tuple[str, Counter]) -> None:
     """One request per provider URL, spent from the budget the suite then goes on with."""
     url, counter = counted
     options = RunOptions(telesign_url=f"{url}/telesign", telesign_voice_url=f"{url}/voice", vts_url=f"{url}/vts")
-    budget = probed(live_target(options, Credentials.from_env({})), options)
-    assert (counter.requests, budget.spent) == (3, 3)
+    assert (probed(options), counter.requests) == (3, 3)
     options = RunOptions(target_url=url, max_requests=1)  # every surface on one URL: one probe
-    budget = probed(live_target(options, Credentials.from_env({})), options)
-    assert (counter.requests, budget.spent) == (4, 1)
+    assert (probed(options), counter.requests) == (1, 4)
     options = RunOptions(telesign_url=f"{url}/a", vts_url=f"{url}/b", max_requests=1)  # no more than the budget
-    budget = probed(live_target(options, Credentials.from_env({})), options)
-    assert (counter.requests, budget.spent) == (5, 1)
+    assert (probed(options), counter.requests) == (1, 5)
 
 
 def test_an_unreachable_provider_url_is_named_with_its_own_flag(counted: tuple[str, Counter]) -> None:
     url, _counter = counted
     options = RunOptions(telesign_url=url, vts_url="http://127.0.0.1:9")
-    with pytest.raises(Exception, match=r"Target not reachable: http://127\.0\.0\.1:9 .*fix --vts-url\.$"):
-        probed(live_target(options, Credentials.from_env({})), options)
+    unreachable = r"Target not reachable: http://127\.0\.0\.1:9 .*fix --vts-url\.$"
+    with pytest.raises(Exception, match=unreachable), guarded(options, load_spec()):
+        pass
 
 
 def test_a_defect_is_refused_on_a_receiver_run(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

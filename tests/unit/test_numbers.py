@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from telecontract.contract.generation import _realistic, listed_example
+from telecontract.contract.generation import LOOPBACK_URL, LiveLimits, _realistic, listed_example
 from telecontract.errors import UsageError
 from telecontract.numbers import PARTY_FIELDS, UnlistedNumber, check_listed, dialable, read_numbers
 
@@ -65,7 +65,7 @@ bodies = st.dictionaries(st.sampled_from(PARTY_FIELDS), party_value, max_size=4)
 @given(data=st.data(), body=bodies, nested=st.booleans())
 def test_generated_bodies_carry_only_listed_numbers(data: st.DataObject, body: dict[str, Any], nested: bool) -> None:
     request = {"jsonrpc": "2.0", "method": "dial", "params": body} if nested else body
-    out = data.draw(_realistic(request, LISTED))
+    out = data.draw(_realistic(request, LiveLimits(LISTED, None, allow_calls=False)))
     check_listed(out, frozenset(LISTED))  # raises on any dialable value not in the list
 
 
@@ -82,6 +82,20 @@ def test_the_documents_examples_get_listed_numbers() -> None:
 )
 def test_generated_callback_urls_never_name_a_strangers_host(data: st.DataObject, url: str, live: bool) -> None:
     body = {"first_party": "+14155550123", "callback_url": url, "params": {"url": url}}
-    out = data.draw(_realistic(body, LISTED if live else None))
-    hosts = {out["callback_url"].split("/")[2], out["params"]["url"].split("/")[2]}
-    assert hosts == ({"example.com"} if live else {"127.0.0.1:9"})
+    receiver = "https://hooks.team.example/tc"
+    out = data.draw(_realistic(body, LiveLimits(LISTED, receiver, allow_calls=False) if live else None))
+    assert {out["callback_url"], out["params"]["url"]} <= {f"{receiver}/callback_url", f"{receiver}/url", LOOPBACK_URL}
+    assert (out["callback_url"] == LOOPBACK_URL) is not live
+    # A live run without --callback-url sends no callback URL at all.
+    bare = data.draw(_realistic(body, LiveLimits(LISTED, None, allow_calls=False)))
+    assert "callback_url" not in bare and "url" not in bare["params"]
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_without_allow_calls_no_generated_session_rings_its_first_party(data: st.DataObject) -> None:
+    body = {"first_party": "+14155550123", "initiate_call_to_first_party": True}
+    drawn = data.draw(_realistic(body, LiveLimits(LISTED, None, allow_calls=False)))
+    assert drawn["initiate_call_to_first_party"] is False
+    allowed = data.draw(_realistic(body, LiveLimits(LISTED, None, allow_calls=True)))
+    assert allowed["initiate_call_to_first_party"] is True

@@ -42,6 +42,7 @@ def samples(tmp_path: Path) -> dict[str, dict[str, Any]]:
         "strict": {"strict": True},
         "validity_unit": {"validity_unit": "seconds"},
         "allow_calls": {"allow_calls": True},
+        "callback_url": {"callback_url": "https://hooks.example.com/telecontract"},
         "operations": {"operations": ("/v2/voice", "getVoiceCallStatus")},
         "spec": {"spec": tmp_path.resolve() / "edited.yaml"},
         "seed": {"seed": 3},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import tempfile
 from collections import Counter
@@ -35,6 +36,8 @@ from telecontract.redaction import redact_text
 from telecontract.spec import load_spec, use_spec
 from telecontract.verdict import Verdict
 from telecontract.webhooks import PROVIDER_TIMEOUT
+from telecontract.wire.live import guarded
+from telecontract.wire.marks import Marks
 
 
 class _Collect:
@@ -110,7 +113,18 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> Non
     show_default=True,
     help="Seconds the provider waits for your receiver's answer (not documented: our inference).",
 )
-@click.option("--allow-calls", is_flag=True, help="Let a live run place real calls (Voice v1 POST, Voice v2 dial).")
+@click.option(
+    "--allow-calls",
+    is_flag=True,
+    help="Let a live run place real calls (operations marked x-telecontract-places-call: Voice v1, Voice v2 dial).",
+)
+@click.option(
+    "--callback-url",
+    default=None,
+    metavar="URL",
+    help="Your receiver's base URL: on a live target the only host callback, recording and play URLs may name "
+    "(without it they are left out of requests).",
+)
 @click.option(
     "--operation",
     "operations",
@@ -195,6 +209,7 @@ def gate(
     receiver_urls: tuple[str, ...],
     receiver_timeout: float,
     allow_calls: bool,
+    callback_url: str | None,
     operations: tuple[str, ...],
     strict: bool,
     fail_on_rules: tuple[str, ...],
@@ -248,7 +263,6 @@ def gate(
     gate_checks.check_something_runs(spec, options)
     Credentials.from_env(required=credentials_needed(spec, options))
     gate_checks.check_writable(report_dir, junit_xml.parent if junit_xml else None)
-    budget = engine.probed(target, options) if target else None  # a target that cannot be reached: exit 2
     # The engine comes as a plugin object, so the suite runs the same from any folder; no cache is
     # written next to it (it may live in site-packages).
     chosen = find_suite(suite) if not receivers else Path(receiver_suite.__file__).resolve().parent
@@ -265,10 +279,12 @@ def gate(
     args += pytest_args
     collect = _Collect()
     operation_count = 0 if receivers else len(load_spec().operations())
-    plugins = [engine.Preset(options, budget), engine, collect, GateProgress(progress, operation_count)]
     # Hypothesis keeps failing examples in a folder: with the reports when there are some, else in a
     # temporary one, never as a stray .hypothesis/ in the team's working folder.
-    with tempfile.TemporaryDirectory(prefix="telecontract-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="telecontract-") as scratch, contextlib.ExitStack() as stack:
+        # Every request of a live run leaves through the guard; a target that cannot be reached: exit 2.
+        guard = stack.enter_context(guarded(options, spec)) if target else None
+        plugins = [engine.Preset(options, guard), engine, collect, GateProgress(progress, operation_count)]
         set_hypothesis_home_dir(str(report_dir / ".hypothesis" if report_dir else Path(scratch)))
         # One options object, handed over as is: no argv or environment round trip.
         exit_code = int(pytest.main(args, plugins=plugins))
@@ -277,6 +293,20 @@ def gate(
     _report(collect.summary, verdict, redact_text(where), receiver=bool(receivers))
     terminal().print(f"seed {seed}; repeat this run with: {options.command()}", soft_wrap=True, highlight=False)
     raise SystemExit(verdict.exit_code)
+
+
+def _marks_text(marks: Marks, operation: object) -> str:
+    marked = marks.of(operation.operation_id)  # type: ignore[attr-defined]
+    parts = []
+    if marked.places_call:
+        parts.append("places calls")
+    if marked.call_switches:
+        parts.append(f"places a call when {', '.join(sorted(marked.call_switches))} is true")
+    if marked.party_fields:
+        parts.append(f"people's numbers in {', '.join(sorted(marked.party_fields))}")
+    if marked.callback_fields:
+        parts.append(f"calls back {', '.join(sorted(marked.callback_fields))}")
+    return "; ".join(parts) or "-"
 
 
 def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
@@ -288,11 +318,12 @@ def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
     for surface, url in (urls or {"every surface": "the embedded mock on 127.0.0.1"}).items():
         console.print(f"target {surface}: {url}")
     table = Table(title="Operations")
-    for column in ("operation", "plan"):
+    for column in ("operation", "plan", "the live-run guard knows (spec marks)"):
         table.add_column(column, overflow="fold")
+    marks = Marks(spec)
     for operation in spec.operations():
         why = reasons.get(operation.operation_id)
-        table.add_row(operation.label, f"left out: {why}" if why else "exercised")
+        table.add_row(operation.label, f"left out: {why}" if why else "exercised", _marks_text(marks, operation))
     console.print(table)
     budget = options.effective_max_requests
     rate = options.effective_rate_limit
@@ -301,6 +332,9 @@ def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
         f"at {rate}" if rate else "",
     )
     console.print(f"calls: {'allowed (--allow-calls)' if options.allow_calls else 'none placed'}")
+    if options.live:
+        where = options.callback_url or "none: callback, recording and play URLs are left out (--callback-url)"
+        console.print(f"callbacks to: {where}")
     if missing := unset(credentials_needed(spec, options)):
         console.print(f"credentials: {', '.join(missing)} not set; the run would stop there (exit 2)")
     elif options.live:

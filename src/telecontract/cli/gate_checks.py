@@ -18,7 +18,7 @@ from telecontract.contract import plugin as engine
 from telecontract.contract.options import RunOptions
 from telecontract.contract.rules import check_rule_levels
 from telecontract.contract.scope import NOT_SELECTED, in_scope, reasons_for
-from telecontract.contract.target import check_defects
+from telecontract.contract.target import check_defects, check_url
 from telecontract.errors import UsageError
 from telecontract.numbers import read_numbers
 from telecontract.receiver.targets import parse_receiver_urls
@@ -66,6 +66,7 @@ def options_from(params: Mapping[str, Any]) -> RunOptions:
         numbers_file=numbers_file,
         deep=params["deep"],
         allow_calls=params["allow_calls"],
+        callback_url=check_url(params["callback_url"], "--callback-url") if params["callback_url"] else None,
         operations=tuple(params["operations"]),
         spec=spec_path.resolve() if spec_path else None,
         report_dir=params["report_dir"],

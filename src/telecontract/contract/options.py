@@ -54,6 +54,8 @@ class RunOptions:
     validity_unit: str = DEFAULT_VALIDITY_UNIT
     numbers: tuple[str, ...] | None = None
     allow_calls: bool = False
+    # Where a live target may call back (callback, recording and play URLs): the user's receiver.
+    callback_url: str | None = None
     # Only operations whose operationId or label contains one of these (empty: all).
     operations: tuple[str, ...] = ()
     spec: Path | None = None  # default: the bundled spec
@@ -93,6 +95,7 @@ class RunOptions:
             add("--receiver-timeout", f"{self.receiver_timeout:g}")
         add("--numbers", self.numbers_file)
         add("--allow-calls", self.allow_calls)
+        add("--callback-url", self.callback_url)
         for text in self.operations:
             add("--operation", text)
         if self.validity_unit != DEFAULT_VALIDITY_UNIT:

@@ -1,9 +1,11 @@
 """The contract engine as a pytest plugin: options, the target, the wire, findings and reports.
 
 By default an embedded mock is started on a free loopback port for the session, with its Voice v2
-events going to an embedded callback sink. With a target URL the same tests run against that
-server with the credentials from the TELECONTRACT_* variables, within a request budget and rate
-limit, and with party numbers only from the user's list.
+events going to an embedded callback sink. With a target URL (on the command line: the
+environment alone never makes a run live) the same tests run against that server with the
+credentials from the TELECONTRACT_* variables, every request through the live-run guard
+(`telecontract.wire`): a request budget and rate limit, each provider's own host, party numbers
+only from the user's list, no call unless allowed, callbacks only to the user's receiver.
 
 Each finding carries its rule's source and severity (`telecontract.contract.rules`); a test whose
 rule is inferred passes with a warning unless `--contract-strict`. The run's verdict comes from
@@ -12,6 +14,7 @@ rule is inferred passes with a warning unless `--contract-strict`. The run's ver
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -28,7 +31,6 @@ from hypothesis import settings
 from telecontract import webhooks
 from telecontract.client_auth import HttpxAuth, RequestsAuth, schemathesis_auth_provider
 from telecontract.contract import generation
-from telecontract.contract.budget import Budget, Wire, WireAuth, httpx_hooks
 from telecontract.contract.checks import DomainRules
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.judge import Judge
@@ -37,15 +39,16 @@ from telecontract.contract.recording import recorder_for
 from telecontract.contract.reports import html, markdown, traffic
 from telecontract.contract.rules import check_rule_levels, promoted
 from telecontract.contract.scope import in_scope, reasons_for
+from telecontract.contract.sending import SendingAuth
 from telecontract.contract.summary import summary_for
 from telecontract.contract.target import (
-    ENV_TARGET_URL,
     VTS_PREFIX,
     Target,
     check_defects,
-    check_reachable,
+    check_url,
     credentials_needed,
     described,
+    guarded_target,
     live_target,
     open_target,
 )
@@ -59,6 +62,8 @@ from telecontract.server import serve_in_thread
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.spec import Spec, load_spec, use_spec
 from telecontract.webhooks import PROVIDER_TIMEOUT
+from telecontract.wire import client as guard_client
+from telecontract.wire.live import GuardedRun, guarded
 
 # Hypothesis profiles: the default keeps the test run short, `deep` is `telecontract gate --deep`.
 settings.register_profile("default", max_examples=25, deadline=None)
@@ -67,15 +72,16 @@ settings.register_profile("quick", max_examples=5, deadline=None)  # smoke runs,
 settings.load_profile(os.environ.get("TELECONTRACT_HYPOTHESIS_PROFILE", "default"))
 
 OPTIONS_KEY = pytest.StashKey[RunOptions]()
-# The run's request budget. One handed over by the gate has already paid for the reachability probe.
-BUDGET_KEY = pytest.StashKey[Budget]()
+# A live run's guard, serving for the session (the gate hands over the one it probed with).
+GUARD_KEY = pytest.StashKey[GuardedRun]()
+GUARD_CLOSE_KEY = pytest.StashKey[contextlib.ExitStack]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("telecontract")
     group.addoption(
         "--target-url",
-        default=os.environ.get(ENV_TARGET_URL),
+        default=None,  # never from the environment: an exported variable must not turn a test run live
         help="Base URL of the server under test, for every path (default: an embedded mock on 127.0.0.1).",
     )
     group.addoption("--telesign-url", default=None, help="TeleSign host for Number Masking and Voice v2.")
@@ -113,6 +119,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--numbers", default=None, help="File of the numbers a live run may use (one per line).")
     group.addoption("--allow-calls", action="store_true", help="Let a live run place real calls.")
     group.addoption(
+        "--callback-url", default=None, help="Your receiver's base URL: the only host a live run's callbacks may name."
+    )
+    group.addoption(
         "--operation",
         action="append",
         default=[],
@@ -141,18 +150,18 @@ class Preset:
     """A plugin that hands the run its options as one object (what `telecontract gate` does).
 
     Without it, the options come from pytest's command line, as for `pytest src/telecontract/suite`.
-    `budget`: the run's budget, when the gate has already spent from it (probing the target).
+    `guard`: a live run's guard, already serving (the gate probed the target through it).
     """
 
-    def __init__(self, options: RunOptions, budget: Budget | None = None) -> None:
+    def __init__(self, options: RunOptions, guard: GuardedRun | None = None) -> None:
         self.options = options
-        self.budget = budget
+        self.guard = guard
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[OPTIONS_KEY] = self.options
-        if self.budget is not None:
-            config.stash[BUDGET_KEY] = self.budget
+        if self.guard is not None:
+            config.stash[GUARD_KEY] = self.guard
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -178,35 +187,24 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Under plain pytest, a live target is probed before any test (the gate probes it itself)."""
+    """Under plain pytest, a live run's guard starts (and probes the target) before any test."""
     config = session.config
     options = run_options(config)
-    if not options.live or BUDGET_KEY in config.stash or config.option.collectonly:
+    if not options.live or GUARD_KEY in config.stash or config.option.collectonly:
         return
+    stack = contextlib.ExitStack()
     try:
-        config.stash[BUDGET_KEY] = probed(live_target(options, Credentials.from_env()), options)
+        live_target(options, Credentials.from_env())  # checks the URLs
+        config.stash[GUARD_KEY] = stack.enter_context(guarded(options, load_spec()))
     except TelecontractError as exc:
+        stack.close()
         raise pytest.UsageError(str(exc)) from None
+    config.stash[GUARD_CLOSE_KEY] = stack
 
 
-def budget_for(options: RunOptions) -> Budget:
-    """A run's request budget and rate limit, from its options."""
-    return Budget(max_requests=options.effective_max_requests, per_second=per_second(options.effective_rate_limit))
-
-
-def probed(target: Target, options: RunOptions) -> Budget:
-    """The run's budget, after one request to each of the target's URLs, counted in it."""
-    budget = budget_for(options)
-
-    def spend() -> bool:
-        # A budget smaller than the probes: the suite will find it spent and say so (exit 3).
-        if budget.max_requests is not None and budget.spent >= budget.max_requests:
-            return False
-        budget.spend()
-        return True
-
-    check_reachable(target, options, spend)
-    return budget
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if GUARD_CLOSE_KEY in config.stash:
+        config.stash[GUARD_CLOSE_KEY].close()
 
 
 def run_options(config: pytest.Config) -> RunOptions:
@@ -231,6 +229,7 @@ def run_options(config: pytest.Config) -> RunOptions:
             numbers_file=numbers,
             deep=config.getoption("hypothesis_profile", None) == "deep",
             allow_calls=config.getoption("--allow-calls"),
+            callback_url=_callback_url(config.getoption("--callback-url")),
             operations=tuple(config.getoption("--operation")),
             spec=Path(config.getoption("--spec")) if config.getoption("--spec") else None,
             report_dir=Path(config.getoption("--report-dir")) if config.getoption("--report-dir") else None,
@@ -241,6 +240,13 @@ def run_options(config: pytest.Config) -> RunOptions:
             **_rule_levels(config.getoption("--contract-fail-on-rule"), config.getoption("--contract-warn-on-rule")),
         )
     return config.stash[OPTIONS_KEY]
+
+
+def _callback_url(value: str | None) -> str | None:
+    try:
+        return check_url(value, "--callback-url") if value else None
+    except TelecontractError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def _rule_levels(fail_on: list[str], warn_on: list[str]) -> dict[str, tuple[str, ...]]:
@@ -293,9 +299,17 @@ def callback_sink(credentials: Credentials, tmp_path_factory: pytest.TempPathFac
 
 
 @pytest.fixture(scope="session")
-def target(contract_options: RunOptions, credentials: Credentials, callback_sink: Sink) -> Iterator[Target]:
+def target(
+    request: pytest.FixtureRequest, contract_options: RunOptions, credentials: Credentials, callback_sink: Sink
+) -> Iterator[Target]:
     events = f"{callback_sink.url}/voiceEvent"
     # 0.01: the retry schedule (10 s, 30 s) takes 0.4 s, with room for a loaded machine's jitter.
+    if contract_options.live:
+        guard = request.config.stash.get(GUARD_KEY, None)
+        if guard is None:
+            raise pytest.UsageError("A live run's guard is not serving (was the session started with --collect-only?).")
+        yield guarded_target(guard.url, credentials, contract_options)
+        return
     try:
         opened = open_target(contract_options, credentials, voice_event_url=events, time_scale=0.01)
         with opened as running:
@@ -305,22 +319,14 @@ def target(contract_options: RunOptions, credentials: Credentials, callback_sink
 
 
 @pytest.fixture(scope="session")
-def budget(request: pytest.FixtureRequest, contract_options: RunOptions) -> Budget:
+def budget_spent(request: pytest.FixtureRequest) -> Any:
+    """What a client calls when the guard answers that the request budget is spent."""
     summary = summary_for(request.config)
 
     def exhausted() -> None:
         summary.budget_exhausted = True
 
-    # The budget the probe spent from, if the target was probed: one budget for every request.
-    spent = request.config.stash.get(BUDGET_KEY, None)
-    budget = spent if spent is not None else budget_for(contract_options)
-    budget.on_exhausted = exhausted
-    return budget
-
-
-@pytest.fixture(scope="session")
-def wire(target: Target, budget: Budget, contract_options: RunOptions) -> Wire:
-    return Wire(target, budget, contract_options.numbers)
+    return exhausted
 
 
 @pytest.fixture(scope="session")
@@ -355,9 +361,9 @@ def contract_checks(judge: Judge, domain_rules: DomainRules) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def wire_auth(target: Target, wire: Wire) -> WireAuth:
-    """What every schemathesis request is sent with: the wire's checks and routing, then TSA signing."""
-    return WireAuth(RequestsAuth(target.credentials), wire)
+def wire_auth(target: Target) -> SendingAuth:
+    """What every schemathesis request is sent with: no framing headers of a generated case, TSA signing."""
+    return SendingAuth(RequestsAuth(target.credentials))
 
 
 @pytest.fixture(scope="session")
@@ -368,22 +374,32 @@ def api_schema(
     contract_options: RunOptions,
     judge: Judge,
     scope_reasons: dict[str, str],
-    wire: Wire,
+    budget_spent: Any,
 ) -> schemathesis.BaseSchema:
     # Schemathesis judges against the relaxed copy: only sourced constraints fail a case.
     document = relaxed_document(spec.document)
     if contract_options.numbers:
         generation.with_listed_numbers(document, contract_options.numbers)
-    if not target.embedded and vts_wants_trailing_slash(target, wire):
+    if not target.embedded and vts_wants_trailing_slash(target, budget_spent):
         document["paths"] = {_slashed(p): item for p, item in document["paths"].items()}
     schema = schemathesis.openapi.from_dict(document)
     schema.config.update(base_url=target.base_url)
     schema.auth(refresh_interval=None)(schemathesis_auth_provider(target.credentials))
     generation.install(
-        schema, vts_auth_id=target.credentials.vts_auth_id, live=not target.embedded, listed=contract_options.numbers
+        schema,
+        vts_auth_id=target.credentials.vts_auth_id,
+        live=not target.embedded,
+        listed=contract_options.numbers,
+        callback_url=contract_options.callback_url,
+        allow_calls=contract_options.allow_calls,
     )
     summary = summary_for(request.config)
     recorder = recorder_for(request.config)
+
+    @schema.hook
+    def after_call(context: Any, case: schemathesis.Case, response: Any) -> None:
+        # A request the live-run guard refused never left: a skipped case, not the provider's answer.
+        guard_client.take(response.headers, budget_spent)
 
     @schema.hook
     def after_validate(context: Any, case: schemathesis.Case, response: Any, results: list[Any]) -> None:
@@ -398,22 +414,22 @@ def api_schema(
     return schema.exclude(operation_id=sorted(scope_reasons)) if scope_reasons else schema
 
 
-def vts_wants_trailing_slash(target: Target, wire: Wire) -> bool:
+def vts_wants_trailing_slash(target: Target, budget_spent: Any) -> bool:
     """The VTS page writes its paths without a slash, the Plivo SDK with one: ask the target which.
 
-    The two reads go through the wire like every other request (budget, rate limit, routing).
+    The two reads go through the guard like every other request (budget, rate limit, routing).
     """
     path = f"{VTS_PREFIX}{target.credentials.vts_auth_id}/Masking/Session"
     auth = HttpxAuth(target.credentials)
-    with httpx.Client(base_url=target.base_url, auth=auth, timeout=30, event_hooks=httpx_hooks(wire)) as client:
+    with httpx.Client(base_url=target.base_url, auth=auth, timeout=30) as client:
         try:
             bare = client.get(path, params={"limit": 1})
-            if bare.status_code not in (301, 308, 404):
+            if guard_client.refusal_of(bare.headers) or bare.status_code not in (301, 308, 404):
                 return False
             slashed = client.get(path + "/", params={"limit": 1})
         except httpx.HTTPError:
             return False
-    return slashed.status_code not in (404, 405)
+    return not guard_client.refusal_of(slashed.headers) and slashed.status_code not in (404, 405)
 
 
 def _slashed(path: str) -> str:
@@ -421,9 +437,10 @@ def _slashed(path: str) -> str:
 
 
 @pytest.fixture
-def client(target: Target, wire: Wire) -> Iterator[httpx.Client]:
+def client(target: Target, budget_spent: Any) -> Iterator[httpx.Client]:
     auth = HttpxAuth(target.credentials)
-    with httpx.Client(base_url=target.base_url, auth=auth, timeout=30, event_hooks=httpx_hooks(wire)) as opened:
+    hooks = guard_client.httpx_hooks(budget_spent)
+    with httpx.Client(base_url=target.base_url, auth=auth, timeout=30, event_hooks=hooks) as opened:
         yield opened
 
 
@@ -476,6 +493,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(f"{severity}: {rule} x{count} ({source})")
     for label, why in sorted(summary.out_of_scope.items()):
         terminalreporter.write_line(f"left out: {label}: {why}")
+    if guard := config.stash.get(GUARD_KEY, None):
+        tally, allowance = guard.guard.tally, guard.guard.allowance
+        bound = f" of at most {allowance.max_requests}" if allowance.max_requests else ""
+        terminalreporter.write_line(f"live-run guard: {tally.sent} requests sent{bound}")
+        for line in tally.lines():
+            terminalreporter.write_line(f"live-run guard: {line}")
     verdict = summary.verdict(strict=run_options(config).strict, suite_status=int(exitstatus))
     terminalreporter.write_line(f"contract verdict: {verdict.label}: {verdict.reason}")
 
@@ -484,6 +507,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     options = run_options(config)
     summary = summary_for(config)
+    if (guard := config.stash.get(GUARD_KEY, None)) and guard.guard.tally.budget_spent:
+        summary.budget_exhausted = True  # a probe of schemathesis's may have taken the last request
     if options.report_dir:
         write_reports(options.report_dir, config, int(exitstatus))
     if options.summary_json:

@@ -7,12 +7,10 @@ picks the base URL of whichever surface serves a path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-
-import httpx
 
 from telecontract.contract.options import RunOptions
 from telecontract.contract.scope import in_scope, reasons_for
@@ -24,8 +22,6 @@ from telecontract.spec import Spec
 ENV_TARGET_URL = "TELECONTRACT_TARGET_URL"
 VTS_PREFIX = "/v1/Account/"
 VOICE_V1_PREFIX = "/v1/voice"
-# Long enough for a far host's TLS handshake, short enough that a wrong URL is told within seconds.
-PROBE_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +39,19 @@ class Target:
     def url_for(self, path: str) -> str:
         """The base URL of the surface that serves `path`."""
         if is_vts(path):
-            return self.vts_url or self.base_url
+            return self.base_url if self.vts_url is None else self.vts_url
         if path == VOICE_V1_PREFIX or path.startswith(VOICE_V1_PREFIX + "/"):
-            return self.voice_v1_url or self.base_url
+            return self.base_url if self.voice_v1_url is None else self.voice_v1_url
         return self.base_url
 
     @property
     def urls(self) -> dict[str, str]:
+        """Each provider's URL; one without (an empty string) is left out of a live run."""
+        left_out = "not given: its operations are left out"
         return {
-            "TeleSign (Number Masking, Voice v2)": self.base_url,
-            "TeleSign Voice v1": self.url_for(VOICE_V1_PREFIX),
-            "VTS": self.url_for(VTS_PREFIX),
+            "TeleSign (Number Masking, Voice v2)": self.base_url or left_out,
+            "TeleSign Voice v1": self.url_for(VOICE_V1_PREFIX) or left_out,
+            "VTS": self.url_for(VTS_PREFIX) or left_out,
         }
 
 
@@ -88,22 +86,31 @@ def credentials_needed(spec: Spec, options: RunOptions) -> tuple[str, ...]:
 
 
 def live_target(options: RunOptions, credentials: Credentials) -> Target:
-    """The target of a live run; each provider URL falls back to --target-url."""
+    """The providers' own URLs of a live run (each its flag, else --target-url), checked.
+
+    Only for showing and checking them: a run's clients send to the live-run guard on 127.0.0.1
+    (`telecontract.wire`), which forwards each request to its provider's URL.
+    """
     fallback = check_url(options.target_url) if options.target_url else None
     telesign = check_url(options.telesign_url, "--telesign-url") if options.telesign_url else fallback
-    voice = check_url(options.telesign_voice_url, "--telesign-voice-url") if options.telesign_voice_url else None
-    vts = check_url(options.vts_url, "--vts-url") if options.vts_url else None
+    voice = check_url(options.telesign_voice_url, "--telesign-voice-url") if options.telesign_voice_url else fallback
+    vts = check_url(options.vts_url, "--vts-url") if options.vts_url else fallback
     base = telesign or voice or vts
     if base is None:
         raise UsageError("No target URL given.", hint="Pass --target-url, or --telesign-url / --vts-url.")
     return Target(
-        base,
+        telesign or "",
         credentials,
         embedded=False,
-        voice_v1_url=voice or telesign or fallback,
-        vts_url=vts or fallback or base,
+        voice_v1_url=voice or "",
+        vts_url=vts or "",
         validity_seconds=options.validity_seconds,
     )
+
+
+def guarded_target(guard_url: str, credentials: Credentials, options: RunOptions) -> Target:
+    """What a live run's clients talk to: the guard, which routes every path to its provider."""
+    return Target(guard_url, credentials, embedded=False, validity_seconds=options.validity_seconds)
 
 
 def described(options: RunOptions) -> str:
@@ -113,41 +120,6 @@ def described(options: RunOptions) -> str:
     fallback = options.target_url
     urls = (options.telesign_url or fallback, options.telesign_voice_url or fallback, options.vts_url or fallback)
     return redact_url_credentials(", ".join(dict.fromkeys(url.rstrip("/") for url in urls if url)))
-
-
-def flag_for(url: str, options: RunOptions) -> str:
-    """The flag that gave a live target's URL (each provider URL falls back to --target-url)."""
-    given = (
-        ("--telesign-url", options.telesign_url),
-        ("--telesign-voice-url", options.telesign_voice_url),
-        ("--vts-url", options.vts_url),
-    )
-    for flag, value in given:
-        if value and value.rstrip("/") == url:
-            return flag
-    return f"--target-url (or {ENV_TARGET_URL})"
-
-
-def check_reachable(target: Target, options: RunOptions, spend: Callable[[], bool]) -> None:
-    """One request to each URL of a live target before the suite runs: a target that cannot be
-    reached is a mistake in the command (exit 2), not hundreds of failed cases.
-
-    `spend` takes a request from the run's budget (False: none left, so no more probes): each probe
-    counts against --max-requests and waits for its slot of the rate limit like every other
-    request. Any HTTP answer will do; only the transport is judged.
-    """
-    for url in dict.fromkeys(target.urls.values()):
-        if not spend():
-            return
-        try:
-            httpx.get(url, timeout=PROBE_TIMEOUT)
-        except (httpx.TransportError, httpx.InvalidURL) as exc:
-            reason = str(exc) or type(exc).__name__
-            # One line, the fix included, as for an unreachable receiver.
-            raise UsageError(
-                f"Target not reachable: {redact_url_credentials(url)} ({reason}); "
-                f"start it, or fix {flag_for(url, options)}."
-            ) from None
 
 
 def check_defects(options: RunOptions) -> None:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from telecontract.client_auth import basic_for
-from telecontract.contract.budget import WireAuth
 from telecontract.contract.generation import listed_example
 from telecontract.contract.options import RunOptions
+from telecontract.contract.sending import SendingAuth
 from telecontract.contract.target import Target
 from telecontract.spec import Operation, Spec, load_spec
 
@@ -78,7 +78,7 @@ def test_link_leads_to_a_working_operation(
     api_schema,
     spec: Spec,
     target: Target,
-    wire_auth: WireAuth,
+    wire_auth: SendingAuth,
     contract_checks: dict[str, Any],
     contract_options: RunOptions,
     scope_reasons: dict[str, str],

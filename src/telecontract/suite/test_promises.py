@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from schemathesis.core.failures import FailureGroup
 
-from telecontract.contract.budget import WireAuth
 from telecontract.contract.exchanges import vts_session
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.options import RunOptions
+from telecontract.contract.sending import SendingAuth
 from telecontract.contract.target import Target
 from telecontract.spec import Spec
 from telecontract.suite.test_domain_rules import sms  # the carrier simulator, as the account reaches it
@@ -45,7 +45,7 @@ class Walk:
     api_schema: Any
     spec: Spec
     target: Target
-    auth: WireAuth
+    auth: SendingAuth
     checks: dict[str, Any]
     failures: list[BaseException] = field(default_factory=list)
 
@@ -76,7 +76,7 @@ class Walk:
 
 
 @pytest.fixture
-def walk(api_schema: Any, spec: Spec, target: Target, wire_auth: WireAuth, contract_checks: dict[str, Any]) -> Walk:
+def walk(api_schema: Any, spec: Spec, target: Target, wire_auth: SendingAuth, contract_checks: dict[str, Any]) -> Walk:
     return Walk(api_schema, spec, target, wire_auth, contract_checks)
 
 
