@@ -65,6 +65,13 @@ def telecontract(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tempfile.gettempdir())
 
 
+def numbers_for(report_dir: Path) -> list[str]:
+    """Against --target-url the users' parties come from a list: two numbers of the mock's populations."""
+    path = report_dir.parent / f"{report_dir.name}-numbers.txt"
+    path.write_text("12010000001\n12020000002\n")
+    return ["--numbers", str(path)]
+
+
 def load(report_dir: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict]:
     result = telecontract(
         "load", "--users", "2", "--spawn-rate", "2", "--run-time", "2s", "--report-dir", str(report_dir), *args
@@ -84,7 +91,14 @@ def test_a_few_failures_under_the_threshold_pass(
 ) -> None:
     url, app = flaky_target
     result, summary = load(
-        tmp_path, "--scenario", "masking_sessions", "--target-url", url, "--thresholds", "fail_ratio<0.05;p95<1000000"
+        tmp_path,
+        "--scenario",
+        "masking_sessions",
+        "--target-url",
+        url,
+        *numbers_for(tmp_path),
+        "--thresholds",
+        "fail_ratio<0.05;p95<1000000",
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert summary["locust"]["failures"] > 0 and summary["passed"] is True  # failures, all under the limit
@@ -109,6 +123,7 @@ def test_failures_over_the_threshold_fail_naming_it(tmp_path: Path, flaky_target
         "masking_sessions",
         "--target-url",
         url,
+        *numbers_for(tmp_path),
         "--thresholds",
         "fail_ratio<0.05;fail_ratio<0.00001",
     )
@@ -126,7 +141,8 @@ def test_a_run_with_no_request_is_a_verdict_with_its_reports(tmp_path: Path) -> 
     reports.mkdir()
     for stale in ("junit.xml", "summary.json", "thresholds.json", "locust_stats.csv", "locust.html", "report.html"):
         (reports / stale).write_text("an earlier run's")
-    result, summary = load(reports, "--scenario", str(locustfile), "--target-url", "http://127.0.0.1:9")
+    with serve_in_thread(create_app(MockConfig(credentials=Credentials.from_env()))) as url:
+        result, summary = load(reports, "--scenario", str(locustfile), "--target-url", url)
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
     assert "threshold fail_ratio<0.01 BREACHED: measured no data" in result.stdout
     assert "run: no request was sent" in result.stdout and "Traceback" not in result.stderr

@@ -9,8 +9,9 @@ import click
 
 from telecontract import webhooks
 from telecontract.cli.configured import as_defaults, resolved
-from telecontract.cli.options import progress_option, spec_option
+from telecontract.cli.options import RATE, progress_option, spec_option
 from telecontract.config import ConfigFile
+from telecontract.contract.options import LIVE_MAX_REQUESTS
 from telecontract.errors import UsageError
 from telecontract.load import report_files
 from telecontract.load.baseline import DEFAULT_MAX_REGRESSION
@@ -18,6 +19,7 @@ from telecontract.load.run import LoadPlan, LoadReport, run
 from telecontract.load.storm import Storm, check_share, parse_weights
 from telecontract.load.thresholds import shown
 from telecontract.mock.defects import DEFECTS
+from telecontract.numbers import read_numbers
 from telecontract.progress import Mode
 from telecontract.receiver.targets import parse_receiver_urls
 from telecontract.spec import load_spec, use_spec
@@ -131,6 +133,21 @@ def _use_profile(ctx: click.Context, _param: click.Parameter, name: str | None) 
     f"percentage points). Default: {DEFAULT_MAX_REGRESSION}. A latency change of 5 ms or less, or a "
     "throughput change of 1/s or less, is jitter, never a regression.",
 )
+@click.option(
+    "--numbers",
+    "numbers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --target-url: the numbers the users may use as parties (one per line); no other leaves.",
+)
+@click.option("--allow-calls", is_flag=True, help="With --target-url: let scenarios place real calls.")
+@click.option(
+    "--max-requests",
+    type=int,
+    default=None,
+    help=f"With --target-url: at most this many requests reach the target (default {LIVE_MAX_REQUESTS}).",
+)
+@click.option("--rate-limit", default=None, type=RATE, help="With --target-url: at most this pace, e.g. 200/s.")
 @click.option("--seed", type=int, default=None, help="Seed for the users' random choices (printed when not given).")
 @progress_option
 @click.option("--report-dir", default="reports/load", show_default=True, type=click.Path(path_type=Path))
@@ -152,6 +169,10 @@ def load(
     receiver_timeout: float,
     baseline: Path | None,
     max_regression: str | None,
+    numbers_file: Path | None,
+    allow_calls: bool,
+    max_requests: int | None,
+    rate_limit: str | None,
     seed: int | None,
     progress: Mode,
     report_dir: Path,
@@ -201,6 +222,11 @@ def load(
         max_regression=max_regression,
         seed=seed if seed is not None else random.SystemRandom().randrange(1, 2**31),
         progress=progress,
+        numbers_file=numbers_file,
+        numbers=read_numbers(numbers_file) if numbers_file else None,
+        allow_calls=allow_calls,
+        max_requests=max_requests,
+        rate_limit=rate_limit,
     )
     report = run(plan)
     echo_report(report)
@@ -227,6 +253,8 @@ def echo_report(report: LoadReport) -> None:
         click.echo(comparison.line())
     for problem in report.problems:
         click.echo(f"run: {problem.message}")
+    for line in report.guard:
+        click.echo(f"live-run guard: {line}")
     click.echo(f"reports: {', '.join(str(path) for path in report_files.written(report.report_dir))}")
     broke = [f"threshold {v.threshold}" for v in report.verdicts if not v.passed]
     broke += [f"baseline {c.metric}" for c in report.comparisons if c.regressed]

@@ -32,6 +32,12 @@ class LoadPlan:
     max_regression: str | None = None  # e.g. "p95=10%,rps=10%" (default with a baseline: DEFAULT_MAX_REGRESSION)
     seed: int | None = None
     progress: Mode = "auto"
+    # Against --target-url, the live-run guard's limits (as the gate's): numbers, calls, budget, pace.
+    numbers_file: Path | None = None
+    numbers: tuple[str, ...] | None = None
+    allow_calls: bool = False
+    max_requests: int | None = None
+    rate_limit: str | None = None
 
     def command(self) -> str:
         """The `telecontract load` command that repeats this run, every setting spelled out."""
@@ -57,6 +63,11 @@ class LoadPlan:
             add("--out-of-order", f"{self.storm.out_of_order:g}")
             add("--time-scale", f"{self.storm.time_scale:g}")
             add("--receiver-timeout", f"{self.storm.timeout:g}")
+        add("--numbers", self.numbers_file)
+        if self.allow_calls:
+            parts.append("--allow-calls")
+        add("--max-requests", self.max_requests)
+        add("--rate-limit", self.rate_limit)
         add("--baseline", self.baseline)
         add("--max-regression", self.max_regression)
         add("--report-dir", self.report_dir)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from telecontract.contract.options import per_second
 from telecontract.errors import UsageError
 from telecontract.load import baseline, scenario_fit, thresholds
 from telecontract.load import scenarios as scenarios_package
@@ -121,8 +122,19 @@ def check(plan: LoadPlan) -> Checked:
         )
     if shipped:
         problem = scenario_fit.refusal(name, plan.target_url) or scenario_fit.misfit(name, parsed)
+        if problem is None and plan.target_url and plan.storm is None:
+            problem = scenario_fit.not_allowed(name, plan.numbers, plan.allow_calls)
         if problem is not None:
             raise problem
+    if plan.target_url is None and (plan.numbers_file or plan.allow_calls or plan.max_requests or plan.rate_limit):
+        raise UsageError(
+            "--numbers, --allow-calls, --max-requests and --rate-limit bound a run against --target-url; "
+            "the embedded mock needs none.",
+            hint="Add --target-url, or leave them out.",
+        )
+    if plan.max_requests is not None and plan.max_requests < 1:
+        raise UsageError(f"--max-requests {plan.max_requests}: a budget is at least 1 request.")
+    per_second(plan.rate_limit)  # a bad rate is a usage error now, not inside the run
     if plan.max_regression and plan.baseline is None:
         raise UsageError("--max-regression compares with a baseline.", hint="Add --baseline PATH/summary.json.")
     earlier = baseline.read(plan.baseline) if plan.baseline else None

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from telecontract.contract.options import LIVE_MAX_REQUESTS, RunOptions, per_second
 from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.load import baseline as baseline_module
@@ -33,14 +34,24 @@ from telecontract.load.figures import FinalStats
 from telecontract.load.ledger import read_placed
 from telecontract.load.plan import LoadPlan
 from telecontract.load.preflight import known_scenarios, seconds_of
-from telecontract.load.settings import ENV_FINAL_FIGURES, ENV_LEDGER_DIR, ENV_SEED, ENV_SINK_URL, ENV_THRESHOLDS
+from telecontract.load.settings import (
+    ENV_FINAL_FIGURES,
+    ENV_LEDGER_DIR,
+    ENV_NUMBERS,
+    ENV_SEED,
+    ENV_SINK_URL,
+    ENV_THRESHOLDS,
+)
 from telecontract.progress import ProgressDisplay
 from telecontract.receiver.targets import check_reachable
 from telecontract.redaction import redact_url_credentials
 from telecontract.server import free_port, serve_in_thread, wait_until_serving
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.sink.store import read_deliveries, tally
-from telecontract.spec import ENV_SPEC, use_spec
+from telecontract.spec import ENV_SPEC, load_spec, use_spec
+from telecontract.wire.guard import Guard, serving
+from telecontract.wire.live import guard_for
+from telecontract.wire.policy import Allowance
 
 __all__ = ["LoadPlan", "LoadReport", "Problem", "known_scenarios", "run", "seconds_of"]
 
@@ -105,6 +116,7 @@ class LoadReport:
     command: str = ""
     stats: FinalStats = field(default_factory=FinalStats)
     problems: list[Problem] = field(default_factory=list)
+    guard: list[str] = field(default_factory=list)  # against --target-url: what the live-run guard sent, refused
 
     @property
     def passed(self) -> bool:
@@ -138,6 +150,7 @@ class LoadReport:
             "per_kind": self.per_kind,
             "passed": self.passed,
             "problems": [p.message for p in self.problems],
+            "live_run_guard": self.guard,
             "request_thresholds": [v.to_dict() for v in self.request_verdicts],
             "callback_thresholds": [v.to_dict() for v in self.callback_verdicts],
             "baseline": {
@@ -166,6 +179,7 @@ def run(plan: LoadPlan) -> LoadReport:
     database = report_dir / report_files.DATABASE
     final_figures = report_dir / report_files.FINAL_FIGURES
     target_url = plan.target_url
+    guard: Guard | None = None
     with ExitStack() as stack:
         sink_url = ""  # a storm posts to the team's receiver, not ours
         if plan.storm is None:
@@ -173,7 +187,11 @@ def run(plan: LoadPlan) -> LoadReport:
             sink_url = stack.enter_context(serve_in_thread(create_sink(sink_config, spec)))
         if plan.storm is not None:
             target_url = next(iter(plan.storm.urls.values()))  # Locust wants a host; the storm posts to full URLs
-        elif target_url is None:
+        elif target_url is not None:
+            # Every request of the users leaves through the guard (all Locust processes alike).
+            guard = _guard(plan, sink_url)
+            target_url = stack.enter_context(serving(guard))
+        else:
             port = free_port()
             mock = _start_mock(port, sink_url, plan.defects, spec_file)
             stack.callback(mock.wait, 10)
@@ -208,6 +226,8 @@ def run(plan: LoadPlan) -> LoadReport:
         env |= {ENV_SINK_URL: sink_url, ENV_LEDGER_DIR: str(ledger_dir), ENV_FINAL_FIGURES: str(final_figures)}
         if plan.seed is not None:
             env[ENV_SEED] = str(plan.seed)
+        if plan.numbers:
+            env[ENV_NUMBERS] = ",".join(plan.numbers)  # the users draw parties from these only
         if plan.storm is not None:
             env |= plan.storm.to_env()
         if spec_file is not None:
@@ -227,7 +247,7 @@ def run(plan: LoadPlan) -> LoadReport:
     totals = stats.summary()
     report = LoadReport(
         scenario=plan.scenario,
-        target=redact_url_credentials(target_url),  # reports and summary.json: no user:password
+        target=redact_url_credentials(plan.target_url or target_url),  # reports and summary.json: no user:password
         users=plan.users,
         run_time=plan.run_time,
         thresholds=checked.thresholds_text,
@@ -248,11 +268,37 @@ def run(plan: LoadPlan) -> LoadReport:
         command=plan.command(),
         stats=stats,
         problems=problems,
+        guard=_guard_lines(guard),
     )
     (report_dir / report_files.SUMMARY).write_text(json.dumps(report.to_dict(), indent=2))
     html_report.write(report_dir / report_files.REPORT, report)
     junit.write(report_dir / report_files.JUNIT, report)
     return report
+
+
+def _guard(plan: LoadPlan, sink_url: str) -> Guard:
+    """The live-run guard of a load run: its own options, the gate's rules; callbacks only to our receiver."""
+    options = RunOptions(
+        target_url=plan.target_url,
+        numbers=plan.numbers,
+        allow_calls=plan.allow_calls,
+        callback_url=sink_url or None,
+    )
+    guard = guard_for(options, load_spec())
+    # A load run is paced by its users unless --rate-limit says otherwise; its budget is the gate's default.
+    guard.allowance = Allowance(plan.max_requests or LIVE_MAX_REQUESTS, per_second(plan.rate_limit))
+    for url, error in guard.probe():
+        if error is not None:
+            where = redact_url_credentials(url)
+            raise UsageError(f"Target not reachable: {where} ({error}); start it, or fix --target-url.")
+    return guard
+
+
+def _guard_lines(guard: Guard | None) -> list[str]:
+    if guard is None:
+        return []
+    bound = f" of at most {guard.allowance.max_requests}" if guard.allowance.max_requests else ""
+    return [f"{guard.tally.sent} requests sent{bound}", *guard.tally.lines()]
 
 
 def _problems(stats: FinalStats | None, locust_exit: int) -> list[Problem]:

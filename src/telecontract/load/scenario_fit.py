@@ -29,6 +29,28 @@ REQUIRED = {
 }
 
 
+# What each shipped scenario sends a live target, so it can be refused before it starts without the
+# flag that allows it (README, "Load scenarios"): people's numbers, and calls.
+SENDS_NUMBERS = frozenset({"masking_sessions", "callbacks", "voice_calls"})
+PLACES_CALLS = frozenset({"callbacks", "voice_calls"})
+
+
+def not_allowed(scenario: str, numbers: tuple[str, ...] | None, allow_calls: bool) -> UsageError | None:
+    """A shipped scenario that would need, against a live target, what the command did not allow."""
+    if scenario in PLACES_CALLS and not allow_calls:
+        return UsageError(
+            f"{scenario} places real calls against --target-url.",
+            hint="Pass --allow-calls to let it, or run it against the embedded mock (no --target-url).",
+        )
+    if scenario in SENDS_NUMBERS and len(numbers or ()) < 2:
+        return UsageError(
+            f"{scenario} opens sessions or calls between two parties: against --target-url it needs at least two "
+            "numbers you may use.",
+            hint="Pass --numbers FILE (one number per line, digits with the country code).",
+        )
+    return None
+
+
 def refusal(scenario: str, target_url: str | None) -> UsageError | None:
     """Why this shipped scenario cannot check anything against the target, or None when it can."""
     if target_url is None:

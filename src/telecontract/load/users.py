@@ -14,7 +14,7 @@ from locust.exception import RescheduleTask
 from telecontract.client_auth import auth_headers
 from telecontract.credentials import Credentials
 from telecontract.load import plugin  # noqa: F401 - registers --thresholds for every scenario
-from telecontract.load.settings import ENV_SINK_URL
+from telecontract.load.settings import ENV_NUMBERS, ENV_SINK_URL
 from telecontract.load.validation import violation
 from telecontract.spec import load_spec
 
@@ -70,6 +70,24 @@ class ContractUser(FastHttpUser):
         raise RescheduleTask()  # the rest of this journey makes no sense without the step above
 
 
+# Against a live target, the numbers the run may use (`--numbers`): every party comes from them.
+LISTED = tuple(n for n in os.environ.get(ENV_NUMBERS, "").split(",") if n)
+
+
 def party(prefix: str, population: int) -> str:
-    """A number from a population of users (riders, drivers) that recur, as in real traffic."""
+    """A number from a population of users (riders, drivers) that recur, as in real traffic.
+
+    The embedded mock's populations are numbers of exchanges 000-019, which no carrier assigns;
+    a live run's parties are the listed numbers only.
+    """
+    if LISTED:
+        return random.choice(LISTED)
     return f"{prefix}{random.randrange(population):07d}"
+
+
+def two_parties(first: tuple[str, int], second: tuple[str, int]) -> tuple[str, str]:
+    """Two different parties (a session between a number and itself is refused, rightly)."""
+    if len(LISTED) >= 2:
+        one, other = random.sample(LISTED, 2)
+        return one, other
+    return party(*first), party(*second)

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from locust import constant, run_single_user, task
 
-from telecontract.load.users import ContractUser, party
+from telecontract.load.users import ContractUser, two_parties
 
 
 class RiderUser(ContractUser):
     wait_time = constant(0)
 
     def riders_and_drivers(self) -> dict[str, str]:
-        return {"phone_number_1": party("1201", 20_000), "phone_number_2": party("1202", 5_000)}
+        rider, driver = two_parties(("1201", 20_000), ("1202", 5_000))
+        return {"phone_number_1": rider, "phone_number_2": driver}
 
     @task(3)
     def create_sms_voice_session(self) -> None:
@@ -42,13 +43,14 @@ class RiderUser(ContractUser):
     @task(2)
     def open_read_and_close_vts_session(self) -> None:
         sessions = f"/v1/Account/{self.credentials.vts_auth_id}/Masking/Session/"
+        rider, driver = two_parties(("1201", 20_000), ("1202", 5_000))
         created = self.call(
             "vts_create_session",
             "createVtsMaskingSession",
             path=sessions,
             json={
-                "first_party": "+" + party("1201", 20_000),
-                "second_party": "+" + party("1202", 5_000),
+                "first_party": "+" + rider,
+                "second_party": "+" + driver,
                 "session_expiry": 600,
             },
         )
