@@ -11,7 +11,9 @@ import base64
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from telecontract.auth import basic_authorization
 from telecontract.errors import UsageError
 
 # Defaults for the embedded mock only; never valid anywhere else.
@@ -25,6 +27,10 @@ ENV_TELESIGN_CUSTOMER_ID = "TELECONTRACT_TELESIGN_CUSTOMER_ID"
 ENV_TELESIGN_API_KEY = "TELECONTRACT_TELESIGN_API_KEY"
 ENV_VTS_AUTH_ID = "TELECONTRACT_VTS_AUTH_ID"
 ENV_VTS_AUTH_TOKEN = "TELECONTRACT_VTS_AUTH_TOKEN"
+# A repr shows an id's last characters (enough to tell accounts apart, as `aws configure list` does)
+# and never any part of a secret: pytest prints reprs in failure tracebacks, in full at -vv.
+SHOWN_TAIL = 4
+HIDDEN = "[REDACTED]"
 # What each provider's requests are signed with, so a run can ask for only the ones it uses.
 TELESIGN_VARIABLES = (ENV_TELESIGN_CUSTOMER_ID, ENV_TELESIGN_API_KEY)
 VTS_VARIABLES = (ENV_VTS_AUTH_ID, ENV_VTS_AUTH_TOKEN)
@@ -42,12 +48,30 @@ def unset(names: Iterable[str], environ: Mapping[str, str] | None = None) -> lis
     return [name for name in names if not env.get(name, "").strip()]
 
 
+def shown_id(value: str) -> str:
+    """An account id as a repr shows it: masked but for its last characters (none of a short one)."""
+    tail = value[-SHOWN_TAIL:] if len(value) >= 3 * SHOWN_TAIL else ""
+    return "*" * 8 + tail
+
+
 @dataclass(frozen=True, slots=True)
 class Credentials:
     telesign_customer_id: str
     telesign_api_key: str
     vts_auth_id: str
     vts_auth_token: str
+
+    def __repr__(self) -> str:
+        # Written out, not generated: the dataclass repr put every secret into failure tracebacks,
+        # and into the repr of everything that holds credentials (Target, MockConfig, SinkConfig).
+        return (
+            f"Credentials(telesign_customer_id={shown_id(self.telesign_customer_id)!r}, "
+            f"telesign_api_key={HIDDEN}, vts_auth_id={shown_id(self.vts_auth_id)!r}, vts_auth_token={HIDDEN})"
+        )
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Hypothesis's and IPython's pretty printers list a dataclass's fields themselves unless told."""
+        printer.text(repr(self))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, required: Iterable[str] = ()) -> Credentials:
@@ -96,5 +120,28 @@ class Credentials:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Values that must never reach a log or a report."""
-        return (self.telesign_api_key, self.vts_auth_token)
+        """Values that must never reach a log or a report, in every form a request carries them.
+
+        The customer id counts: it is half of TeleSign's Basic credential and no URL carries it.
+        The VTS auth id does not: every VTS path names it, as an account's address, not its key.
+        """
+        values = [
+            self.telesign_customer_id,
+            self.telesign_api_key,
+            self.vts_auth_token,
+            _basic_token(self.telesign_customer_id, self.telesign_api_key),
+            _basic_token(self.vts_auth_id, self.vts_auth_token),
+        ]
+        # The key as the HMAC uses it: a bytes repr in a traceback shows it decoded.
+        try:
+            decoded = base64.b64decode(self.telesign_api_key, validate=True).decode("ascii")
+        except ValueError:
+            decoded = ""
+        if decoded.isprintable() and len(decoded) >= SHOWN_TAIL:
+            values.append(decoded)
+        return tuple(dict.fromkeys(value for value in values if value))
+
+
+def _basic_token(user: str, password: str) -> str:
+    """What follows `Basic ` in an Authorization header."""
+    return basic_authorization(user, password).removeprefix("Basic ")

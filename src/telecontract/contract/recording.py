@@ -18,7 +18,6 @@ from telecontract.credentials import (
     ENV_TELESIGN_CUSTOMER_ID,
     ENV_VTS_AUTH_ID,
     ENV_VTS_AUTH_TOKEN,
-    Credentials,
 )
 from telecontract.findings import Finding
 from telecontract.redaction import redact_body, redact_headers, redact_text
@@ -92,19 +91,25 @@ class Exchange:
         return " ".join(parts)
 
 
-def _text(content: bytes | str | None, secrets: tuple[str, ...]) -> str:
+def _text(content: bytes | str | None, secrets: tuple[str, ...], numbers: tuple[str, ...] = ()) -> str:
     if content is None:
         return ""
     text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
-    return redact_body(text[:MAX_BODY], secrets)
+    return redact_body(text[:MAX_BODY], secrets, numbers)
 
 
 @dataclass
 class Recorder:
-    secrets: tuple[str, ...] = ()
+    # Never in a repr: a failure traceback at -vv prints whatever holds the recorder in full.
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    numbers: tuple[str, ...] = field(default=(), repr=False)  # the run's --numbers, masked wherever seen
     exchanges: list[Exchange] = field(default_factory=list)
     # Findings of our own tests (no single exchange): (test id, finding).
     test_findings: list[tuple[str, Finding]] = field(default_factory=list)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Hypothesis's pretty printer lists a dataclass's fields itself, repr=False or not."""
+        printer.text(repr(self))
 
     def record(self, operation: str, response: Any, findings: list[Finding], started: float) -> None:
         """`response` is a schemathesis Response; `findings` what its checks came to."""
@@ -114,12 +119,12 @@ class Recorder:
             Exchange(
                 operation=operation,
                 method=request.method or "",
-                url=redact_text(request.url or "", self.secrets),
+                url=redact_text(request.url or "", self.secrets, self.numbers),
                 request_headers=redact_headers(dict(request.headers)),
-                request_body=_text(request.body, self.secrets),
+                request_body=_text(request.body, self.secrets, self.numbers),
                 status=response.status_code,
                 response_headers=redact_headers(headers),
-                response_body=_text(response.content, self.secrets),
+                response_body=_text(response.content, self.secrets, self.numbers),
                 elapsed_ms=response.elapsed * 1000,
                 started=started,
                 findings=findings,
@@ -148,16 +153,20 @@ class Recorder:
             Exchange(
                 operation=operation,
                 method="POST",
-                url=redact_text(url, self.secrets),
+                url=redact_text(url, self.secrets, self.numbers),
                 request_headers=redact_headers(request_headers),
-                request_body=_text(request_body, self.secrets),
+                request_body=_text(request_body, self.secrets, self.numbers),
                 status=status,
                 response_headers=redact_headers(response_headers),
-                response_body=_text(response_body, self.secrets),
+                response_body=_text(response_body, self.secrets, self.numbers),
                 elapsed_ms=elapsed_ms,
                 started=started,
                 callback=True,
-                problems={rule: redact_text(said, self.secrets) for rule, said in (problems or {}).items() if said},
+                problems={
+                    rule: redact_text(said, self.secrets, self.numbers)
+                    for rule, said in (problems or {}).items()
+                    if said
+                },
             )
         )
 
@@ -188,5 +197,9 @@ RECORDER_KEY = pytest.StashKey[Recorder]()
 def recorder_for(config: pytest.Config) -> Recorder:
     """The run's recorder, created on first use."""
     if RECORDER_KEY not in config.stash:
-        config.stash[RECORDER_KEY] = Recorder(secrets=Credentials.from_env().secrets)
+        # Imported here: the output redaction reads the run's options through the engine, which imports us.
+        from telecontract.contract.redacted_output import run_redaction
+
+        redaction = run_redaction(config)
+        config.stash[RECORDER_KEY] = Recorder(secrets=redaction.secrets, numbers=redaction.numbers)
     return config.stash[RECORDER_KEY]
