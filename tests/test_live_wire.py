@@ -99,3 +99,15 @@ def test_one_providers_url_receives_only_that_providers_requests(numbers_file: P
     paths = {unquote(r.raw_path) for r in vts.requests}
     assert paths and all(p.startswith("/v1/Account/") or p == "/" for p in paths), sorted(paths)[:5]
     assert "no URL for TeleSign Number Masking and Voice v2; pass --telesign-url" in result.stdout
+
+
+def test_an_exported_target_url_alone_never_makes_a_test_run_live() -> None:
+    # The variable is the gate's (`telecontract gate` reads it); the engine under plain pytest does not.
+    with upstream() as (url, up):
+        env = os.environ | {"TELECONTRACT_TARGET_URL": url}
+        args = ["-p", "telecontract.contract.plugin", "--pyargs", "telecontract.suite", "-k", "auth", "-q"]
+        args += ["-p", "no:cacheprovider", "--hypothesis-profile=quick"]
+        result = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout  # it ran, against the embedded mock
+    assert up.requests == [], f"{len(up.requests)} requests reached the exported URL"
