@@ -165,6 +165,8 @@ class Preset:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Every line pytest prints or writes (terminal, junit.xml, logs) through the run's redaction.
+    config.pluginmanager.import_plugin("telecontract.contract.redacted_output")
     options = run_options(config)
     try:
         if options.spec:
