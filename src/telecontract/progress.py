@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import IO, Literal
 
 from rich.console import Console
@@ -40,12 +41,25 @@ def clock(seconds: float) -> str:
 
 
 class ProgressDisplay:
-    """`update(done, phase, detail)` as work is done; `close()` before the run's own summary."""
+    """`update(done, phase, detail)` as work is done; `close()` before the run's own summary.
 
-    def __init__(self, total: float, *, unit: str, mode: Mode = "auto", every: float = EVERY_SECONDS) -> None:
+    `before_line`: called before each plain line is written, e.g. to end (and flush) a line another
+    writer left open on stdout, so that in a log of both streams each progress line starts a line.
+    """
+
+    def __init__(
+        self,
+        total: float,
+        *,
+        unit: str,
+        mode: Mode = "auto",
+        every: float = EVERY_SECONDS,
+        before_line: Callable[[], None] | None = None,
+    ) -> None:
         self.total = total
         self.unit = unit
         self.every = every
+        self.before_line = before_line
         self.started = time.monotonic()
         self._stream: IO[str] | None = None
         self._bar: Progress | None = None
@@ -88,6 +102,8 @@ class ProgressDisplay:
         if phase == self._phase and now - self._last_line < self.every:
             return
         self._phase, self._last_line = phase, now
+        if self.before_line is not None:
+            self.before_line()
         self._stream.write(self.line(done, phase=phase, detail=detail) + "\n")
 
     def line(self, done: float, *, phase: str, detail: str = "") -> str:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import random
+import signal
 import tempfile
+import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import click
 import pytest
@@ -41,13 +45,69 @@ from telecontract.wire.marks import Marks
 
 
 class _Collect:
-    """A pytest plugin that hands the run's summary back to the CLI."""
+    """A pytest plugin that hands the run's summary back to the CLI, which prints it (the engine does not)."""
 
     def __init__(self) -> None:
         self.summary = RunSummary()
 
     def pytest_configure(self, config: pytest.Config) -> None:
         self.summary = summary_for(config)
+        config.stash[engine.SUMMARY_PRINTED_BY_CALLER] = True
+
+
+# The shell's code for a process that Ctrl-C (SIGINT) stopped: 128 + 2.
+INTERRUPTED = 130
+
+
+class _Interruption:
+    """Ctrl-C during a run: pytest stops and prints nothing more; the gate says so in one line (exit 130).
+
+    pytest's own answer to a KeyboardInterrupt is its traceback, every error the interrupted fixtures
+    left, and exit status 2 ("the suite could not run"). Here the terminal report is dropped once the
+    interrupt is caught. A KeyboardInterrupt can also land where Python swallows it (a garbage
+    collector callback): the handler then still asks pytest to stop after the running test.
+    """
+
+    def __init__(self) -> None:
+        self.caught = False
+        self.config: pytest.Config | None = None
+        self.session: pytest.Session | None = None
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.session = session
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_keyboard_interrupt(self) -> None:
+        self.caught = True
+        if self.config is not None and (reporter := self.config.pluginmanager.get_plugin("terminalreporter")):
+            writer = self.config.get_terminal_writer()
+            if writer.width_of_current_line:  # a test's letter: the gate's line starts a line of its own
+                writer.line()
+            writer.flush()
+            self.config.pluginmanager.unregister(reporter)
+
+    @contextlib.contextmanager
+    def handled(self) -> Iterator[None]:
+        """Python's own SIGINT handler, which also marks the run interrupted (a SIGINT ignored stays so)."""
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is not signal.default_int_handler or threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def interrupt(signum: int, frame: FrameType | None) -> None:
+            self.caught = True
+            if self.session is not None:
+                self.session.shouldstop = "interrupted"
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGINT, interrupt)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -277,17 +337,32 @@ def gate(
     if junit_xml:
         args.append(f"--junit-xml={junit_xml}")
     args += pytest_args
-    collect = _Collect()
-    operation_count = 0 if receivers else len(load_spec().operations())
+    collect, interruption = _Collect(), _Interruption()
+    operation_count = 0 if receivers else len(spec.operations())
+    exercised = 0 if receivers else len(in_scope(spec, reasons_for(spec, options)))
+    progress_plugin = GateProgress(progress, operation_count, exercised)
     # Hypothesis keeps failing examples in a folder: with the reports when there are some, else in a
     # temporary one, never as a stray .hypothesis/ in the team's working folder.
-    with tempfile.TemporaryDirectory(prefix="telecontract-") as scratch, contextlib.ExitStack() as stack:
-        # Every request of a live run leaves through the guard; a target that cannot be reached: exit 2.
-        guard = stack.enter_context(guarded(options, spec)) if target else None
-        plugins = [engine.Preset(options, guard), engine, collect, GateProgress(progress, operation_count)]
-        set_hypothesis_home_dir(str(report_dir / ".hypothesis" if report_dir else Path(scratch)))
-        # One options object, handed over as is: no argv or environment round trip.
-        exit_code = int(pytest.main(args, plugins=plugins))
+    try:
+        with (
+            interruption.handled(),
+            tempfile.TemporaryDirectory(prefix="telecontract-") as scratch,
+            contextlib.ExitStack() as stack,
+        ):
+            # Every request of a live run leaves through the guard; a target that cannot be reached: exit 2.
+            guard = stack.enter_context(guarded(options, spec)) if target else None
+            plugins = [engine.Preset(options, guard), engine, collect, interruption, progress_plugin]
+            set_hypothesis_home_dir(str(report_dir / ".hypothesis" if report_dir else Path(scratch)))
+            # One options object, handed over as is: no argv or environment round trip.
+            exit_code = int(pytest.main(args, plugins=plugins))
+    except KeyboardInterrupt:  # before pytest's session, or a second Ctrl-C while it stopped
+        interruption.caught = True
+    if interruption.caught:
+        click.echo(
+            f"interrupted: the run stopped at Ctrl-C, before its verdict; repeat it with: {options.command()}",
+            err=True,
+        )
+        raise SystemExit(INTERRUPTED)
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
     where = ", ".join(sorted(set(receivers.values()))) if receivers else described(options).removeprefix("the ")
     _report(collect.summary, verdict, redact_text(where), receiver=bool(receivers))
@@ -370,7 +445,7 @@ def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: boo
     for label, why in sorted(summary.out_of_scope.items()):
         console.print(f"left out: {label}: {why}")
     colour = {"PASS": "green", "INCOMPLETE": "yellow"}.get(verdict.label, "red")
-    console.print(f"[bold {colour}]{verdict.label}[/]: {verdict.reason}")
+    console.print(f"[bold {colour}]{verdict.label}[/]: {verdict.reason}", soft_wrap=True)  # one line
 
 
 def _rows(summary: RunSummary, elsewhere: str) -> list[tuple[str, int, int, int, int, int]]:

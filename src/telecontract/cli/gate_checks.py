@@ -3,12 +3,15 @@
 The command line's values become the run's one `RunOptions` here (URLs, numbers file, receivers,
 defects, rule levels, operations, suite folder). pytest arguments after `--` that the gate sets
 itself are refused with the gate's flag to use instead: the gate hands the engine its options as
-one object, so pytest's copies of them would be silently ignored.
+one object, so pytest's copies of them would be silently ignored. A bare word among them that is no
+test path (`telecontract gate strict`, the dashes forgotten) is refused too, with the flag meant.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import difflib
+import os
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +179,51 @@ def refuse_gate_options(pytest_args: Iterable[str], gate_flags: Collection[str],
         raise UsageError(
             f"{arg} after `--` is an option the gate sets itself, so pytest's would be ignored.", hint=hint
         )
+    refuse_bare_words(pytest_args, gate_flags)
+
+
+def refuse_bare_words(pytest_args: Sequence[str], gate_flags: Collection[str]) -> None:
+    """A word pytest would take for a test path but no file or folder has that name: a mistyped flag.
+
+    pytest would say "file or directory not found" among its own output, after the run started; here
+    it is one line with the flag meant (`strict` -> --strict), before anything runs.
+    """
+    if "--pyargs" in pytest_args or all(arg.startswith("-") for arg in pytest_args):
+        return  # with --pyargs the words are module names
+    for word in taken_as_paths(pytest_args):
+        if Path(word.split("::", 1)[0]).exists():
+            continue
+        if "/" in word or os.sep in word or "::" in word or word.endswith(".py"):
+            raise UsageError(f"test path {word!r} not found (paths are from {Path.cwd()}).")
+        longs = sorted(flag for flag in gate_flags if flag.startswith("--"))
+        bare = word.lstrip("-").split("=", 1)[0]
+        meant = (
+            f"--{bare}" if f"--{bare}" in longs else next(iter(difflib.get_close_matches(f"--{bare}", longs, 1)), None)
+        )
+        fix = (
+            f"did you mean {meant}?" if meant else "see telecontract gate --help (pytest's own arguments go after `--`)"
+        )
+        raise UsageError(f"{word!r} is not a gate option or a test path; {fix}")
+
+
+def taken_as_paths(pytest_args: Sequence[str]) -> list[str]:
+    """The arguments pytest would take as test paths, by pytest's own parser (with the options of every
+    plugin the run loads, so `-k strict` is an expression, not a path); by their place if it cannot say."""
+    args = list(pytest_args)
+    try:
+        from _pytest.config import get_config  # pytest's parser: no public way to ask it for positionals
+
+        config = get_config(args)
+        config.pluginmanager.register(engine)
+        config.pluginmanager.consider_preparse(args, exclude_only=False)
+        if not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+            config.pluginmanager.load_setuptools_entrypoints("pytest11")
+        namespace, _unknown = config._parser.parse_known_and_unknown_args(args)
+        return [str(word) for word in namespace.file_or_dir]
+    except (Exception, SystemExit):  # pytest will say what is wrong with them itself
+        # A word is an option's value when it follows an option without `=`; a path otherwise.
+        return [
+            word
+            for before, word in zip([None, *args], args, strict=False)
+            if not word.startswith("-") and (before is None or not before.startswith("-") or "=" in before)
+        ]

@@ -483,8 +483,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     return report
 
 
+# Set by a caller that prints the run's summary and verdict itself (`telecontract gate`): the
+# engine's terminal summary then prints only what the caller does not, the live-run guard's tally.
+SUMMARY_PRINTED_BY_CALLER = pytest.StashKey[bool]()
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     summary = summary_for(config)
+    if config.stash.get(SUMMARY_PRINTED_BY_CALLER, False):
+        _write_guard_tally(terminalreporter, config)
+        return
     if not summary.operations and not summary.findings:
         return
     terminalreporter.write_line(
@@ -495,14 +503,19 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(f"{severity}: {rule} x{count} ({source})")
     for label, why in sorted(summary.out_of_scope.items()):
         terminalreporter.write_line(f"left out: {label}: {why}")
+    _write_guard_tally(terminalreporter, config)
+    verdict = summary.verdict(strict=run_options(config).strict, suite_status=int(exitstatus))
+    terminalreporter.write_line(f"contract verdict: {verdict.label}: {verdict.reason}")
+
+
+def _write_guard_tally(terminalreporter: Any, config: pytest.Config) -> None:
+    """A live run's requests, as the live-run guard counted them (nothing for the embedded mock)."""
     if guard := config.stash.get(GUARD_KEY, None):
         tally, allowance = guard.guard.tally, guard.guard.allowance
         bound = f" of at most {allowance.max_requests}" if allowance.max_requests else ""
         terminalreporter.write_line(f"live-run guard: {tally.sent} requests sent{bound}")
         for line in tally.lines():
             terminalreporter.write_line(f"live-run guard: {line}")
-    verdict = summary.verdict(strict=run_options(config).strict, suite_status=int(exitstatus))
-    terminalreporter.write_line(f"contract verdict: {verdict.label}: {verdict.reason}")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -5,6 +5,10 @@ each of those is a step too (and an operation done). The phase is what the test 
 While progress is shown, passed and skipped tests print no letter (the progress says it better, and
 letters would break its lines); failures still show theirs.
 
+In lines mode pytest's letters (a failure's `F`) are written to stdout without a newline: each
+progress line first ends that line, so in a log of both streams it starts a line of its own.
+"Operations done" counts the operations the run exercises, not those it leaves out (`--operation`).
+
 A subtest's report is told apart by when it comes, not by its class: it is logged while the test's
 own body runs (inside `pytest_runtest_call`), the test's own call report only after. pytest 9 sends
 a `SubtestReport`, schemathesis on pytest 8 a plain `TestReport` with a marker of its own, and
@@ -34,19 +38,24 @@ PER_OPERATION_TEST = "test_operation_conforms"
 
 
 class GateProgress:
-    def __init__(self, mode: Mode, operations: int) -> None:
+    def __init__(self, mode: Mode, operations: int, exercised: int | None = None) -> None:
         self.mode = mode
-        self.operations = operations  # how many subtests the per-operation test runs
+        self.operations = operations  # how many subtests the per-operation test runs (some skipped)
+        self.exercised = operations if exercised is None else exercised  # of those, the ones not left out
+        self.config: pytest.Config | None = None
         self.display: ProgressDisplay | None = None
         self.done = 0
         self.operations_done = 0
         self.in_body = False  # a test's own body is running: the reports logged now are its subtests'
 
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.config = config
+
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         per_operation = [item for item in items if getattr(item, "originalname", "") == PER_OPERATION_TEST]
         steps = len(items) + self.operations * len(per_operation)
-        self.display = ProgressDisplay(steps, unit="steps", mode=self.mode)
+        self.display = ProgressDisplay(steps, unit="steps", mode=self.mode, before_line=self._end_pytests_line)
 
     def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
         self._show(nodeid)
@@ -63,7 +72,7 @@ class GateProgress:
         subtest = self.in_body and report.when == "call"
         if subtest:
             self.done += 1
-            self.operations_done += PER_OPERATION_TEST in report.nodeid
+            self.operations_done += PER_OPERATION_TEST in report.nodeid and not report.skipped
         elif not subtest and report.when == "teardown":
             self.done += 1
         self._show(report.nodeid)
@@ -89,5 +98,15 @@ class GateProgress:
             return
         module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
         phase = PHASES.get(module, module.removeprefix("test_").replace("_", " "))
-        detail = f"operations {self.operations_done}/{self.operations}" if self.operations else ""
+        detail = f"operations {self.operations_done}/{self.exercised}" if self.exercised else ""
         self.display.update(self.done, phase=phase, detail=detail)
+
+    def _end_pytests_line(self) -> None:
+        """End the line pytest's letters left open, and write out what it holds back, before a progress line."""
+        plugins = self.config.pluginmanager if self.config is not None else None
+        if plugins is None or plugins.get_plugin("terminalreporter") is None:
+            return
+        writer = self.config.get_terminal_writer()  # type: ignore[union-attr]
+        if writer.width_of_current_line:
+            writer.line()
+        writer.flush()

@@ -9,10 +9,17 @@ from typing import Any
 
 import pytest
 
+from telecontract.contract.target import is_vts
+from telecontract.credentials import TELESIGN_VARIABLES, VTS_VARIABLES
 from telecontract.findings import Finding
-from telecontract.verdict import Verdict, decide
+from telecontract.verdict import Refusal, Verdict, decide
 
 SUMMARY_KEY = pytest.StashKey["RunSummary"]()
+# The answers of a target that does not take the run's credentials; "nearly every" is this share of
+# the answers that could be one: a 405 (a method the path does not have) comes before authentication.
+REFUSING = frozenset({401, 403})
+BEFORE_AUTHENTICATION = frozenset({405})
+NEARLY_EVERY = 0.9
 
 
 @dataclass(slots=True)
@@ -59,6 +66,34 @@ class RunSummary:
         """Operations that never answered 2xx: their checks passed without testing the happy path."""
         return sorted(op for op, t in self.operations.items() if not any(200 <= s < 300 for s in t.statuses))
 
+    def refusal(self) -> Refusal | None:
+        """Provider operations that never answered 2xx and (nearly) only 401 or 403: refused credentials.
+
+        Each with the variables of its provider's credentials (VTS's for /v1/Account/..., TeleSign's
+        for the others). Also when (nearly) every answer of the whole run was a refusal.
+        """
+        provider_rows = {op: t for op, t in self.operations.items() if _is_request_label(op)}
+        answers = sum((t.statuses for t in provider_rows.values()), Counter[int]())
+        whole_run = _refused_share(answers) >= NEARLY_EVERY
+        never = set(self.never_succeeded())
+        refused = sorted(
+            op
+            for op, tally in provider_rows.items()
+            if op in never and (whole_run or _refused_share(tally.statuses) >= NEARLY_EVERY)
+        )
+        if not refused:
+            return None
+        statuses = sum((provider_rows[op].statuses for op in refused), Counter[int]())
+        vts = [is_vts(op.split(" ", 1)[1]) for op in refused]
+        variables = (*(TELESIGN_VARIABLES if not all(vts) else ()), *(VTS_VARIABLES if any(vts) else ()))
+        return Refusal(
+            operations=tuple(refused),
+            statuses=tuple(sorted(REFUSING & set(statuses))),
+            variables=variables,
+            every=set(statuses) <= REFUSING,
+            whole_run=whole_run and len(refused) == len(provider_rows),
+        )
+
     def unexercised(self) -> list[str]:
         """When the request budget ran out: in-scope operations it left without a 2xx answer."""
         if not self.budget_exhausted:
@@ -74,6 +109,7 @@ class RunSummary:
             cases=self.cases,
             never_succeeded=self.never_succeeded(),
             unexercised=self.unexercised(),
+            refused=self.refusal(),
         )
 
     def rule_counts(self) -> Counter[tuple[str, str, str]]:
@@ -109,6 +145,17 @@ class RunSummary:
             "unexercised": self.unexercised(),
             "out_of_scope": self.out_of_scope,
         }
+
+
+def _is_request_label(label: str) -> bool:
+    """'POST /v1/voice' (an operation of a provider run), not a webhook kind of a receiver run."""
+    method, _, path = label.partition(" ")
+    return method.isupper() and path.startswith("/")
+
+
+def _refused_share(statuses: Counter[int]) -> float:
+    total = sum(count for status, count in statuses.items() if status not in BEFORE_AUTHENTICATION)
+    return sum(statuses[status] for status in REFUSING) / total if total else 0.0
 
 
 def summary_for(config: pytest.Config) -> RunSummary:
