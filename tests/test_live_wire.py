@@ -44,7 +44,7 @@ def numbers_file(tmp_path: Path) -> Path:
 # ---- the tests ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("budget", [40, 90])
+@pytest.mark.parametrize("budget", [40, pytest.param(90, marks=pytest.mark.slow)])
 def test_the_provider_receives_at_most_the_budget_probes_included(numbers_file: Path, budget: int) -> None:
     with upstream() as (url, up):
         result = gate("--target-url", url, "--numbers", str(numbers_file), "--max-requests", str(budget), *QUICK)

@@ -65,6 +65,7 @@ def test_the_example_passes_the_receiver_gate(receiver_flags: list[str], tmp_pat
         assert f"`{kind}`" in summary
 
 
+@pytest.mark.slow  # storms against a receiver run by default in tests/load/test_storm.py
 def test_a_short_storm_passes_with_latency_per_kind(receiver_flags: list[str], tmp_path: Path) -> None:
     flags = [flag.replace("--receiver-url=", "") for flag in receiver_flags]
     args = [sys.executable, "-m", "telecontract.cli", "load", "--scenario", "callback_storm"]
@@ -132,6 +133,7 @@ def test_a_500_on_a_duplicate_fails_the_redelivery_rule(tmp_path: Path, monkeypa
     assert "error: receiver_acknowledges_redelivery" in run.stdout
 
 
+@pytest.mark.slow  # the same rule's planted bug is caught in tests/receiver (default run)
 def test_an_invalid_v2_answer_fails_the_action_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(receiver, "next_action", lambda event: {"jsonrpc": "2.0", "method": "play", "params": {}})
     for flags in serve(tmp_path):
