@@ -65,16 +65,48 @@ from telecontract.webhooks import PROVIDER_TIMEOUT
 from telecontract.wire import client as guard_client
 from telecontract.wire.live import GuardedRun, guarded
 
-# Hypothesis profiles: the default keeps the test run short, `deep` is `telecontract gate --deep`.
-settings.register_profile("default", max_examples=25, deadline=None)
-settings.register_profile("deep", max_examples=300, deadline=None)
-settings.register_profile("quick", max_examples=5, deadline=None)  # smoke runs, e.g. in our own tests
-settings.load_profile(os.environ.get("TELECONTRACT_HYPOTHESIS_PROFILE", "default"))
+# Hypothesis profiles of our own: `telecontract` keeps the run short, `deep` is `telecontract gate
+# --deep`, `quick` is for smoke runs (e.g. our own tests). Registered and loaded when a run is
+# configured, never at import: hypothesis's `default` profile is a team's, untouched.
+PROFILE = "telecontract"
+PROFILES = {PROFILE: 25, "quick": 5, "deep": 300}  # max_examples; no deadline (the target's latency is not ours)
+PROFILE_ENV = "TELECONTRACT_HYPOTHESIS_PROFILE"  # the profile when `--hypothesis-profile` is not given
+PROFILES_PLUGIN = "telecontract-hypothesis-profiles"
+
+
+class HypothesisProfiles:
+    """Loads our profile for the run and puts the previous one back after it.
+
+    First among the `pytest_configure` hooks: hypothesis's own plugin then applies
+    `--hypothesis-profile=quick` (or `deep`) and its other options over ours.
+    """
+
+    def __init__(self) -> None:
+        self.previous: str | None = None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        for name, examples in PROFILES.items():
+            settings.register_profile(name, max_examples=examples, deadline=None)
+        self.previous = settings.get_current_profile_name()
+        settings.load_profile(os.environ.get(PROFILE_ENV) or PROFILE)
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self.previous is not None:  # a process running the gate keeps its own profile afterwards
+            settings.load_profile(self.previous)
+            self.previous = None
+
 
 OPTIONS_KEY = pytest.StashKey[RunOptions]()
 # A live run's guard, serving for the session (the gate hands over the one it probed with).
 GUARD_KEY = pytest.StashKey[GuardedRun]()
 GUARD_CLOSE_KEY = pytest.StashKey[contextlib.ExitStack]()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Called as the engine is registered: our profiles come with it, before any run is configured."""
+    if not pluginmanager.has_plugin(PROFILES_PLUGIN):
+        pluginmanager.register(HypothesisProfiles(), PROFILES_PLUGIN)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

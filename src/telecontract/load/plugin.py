@@ -23,10 +23,6 @@ from telecontract.errors import UsageError
 from telecontract.load import figures, thresholds
 from telecontract.load.settings import ENV_SEED, ENV_THRESHOLDS
 
-# `telecontract load` shows progress from the stats history Locust writes: flush it every second
-# (Locust's documented knob; its default of 5 s leaves short runs at zero).
-locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = 1
-
 
 @events.init_command_line_parser.add_listener
 def _add_arguments(parser: Any) -> None:
@@ -37,6 +33,14 @@ def _add_arguments(parser: Any) -> None:
         default="",
         help="Pass/fail thresholds, e.g. 'p95<200;fail_ratio<0.01;rps>50'",
     )
+
+
+@events.init.add_listener
+def _flush_every_second(**_: Any) -> None:
+    """`telecontract load` shows progress from the stats history Locust writes: flush it every second
+    (Locust's documented knob; its default of 5 s leaves short runs at zero). Set when Locust starts,
+    not at import: the writer reads it on each round."""
+    locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = 1
 
 
 @events.init.add_listener
