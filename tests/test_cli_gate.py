@@ -85,7 +85,17 @@ def test_a_rule_named_with_fail_on_rule_fails_the_run_alone(tmp_path) -> None:
     --contract-fail-on-rule it fails the run, --strict staying off. Plain pytest, as a team runs the
     shipped suite: the embedded mock with a defect switched on, one test selected."""
     rule = "masked_id_serves_one_session_per_party"
-    suite = [sys.executable, "-m", "pytest", "-p", "telecontract.contract.plugin", "--pyargs", "telecontract.suite"]
+    suite = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-o",
+        "addopts=",
+        "-p",
+        "telecontract.contract.plugin",
+        "--pyargs",
+        "telecontract.suite",
+    ]
     suite += ["-q", "-p", "no:cacheprovider", "--defect=masked_id_reused", "--operation=createSmsVoiceMaskedSession"]
     suite += ["--hypothesis-profile=quick", "--hypothesis-seed=1", "-k", rule, f"--contract-fail-on-rule={rule}"]
     failed = subprocess.run(suite, capture_output=True, text=True, timeout=600, cwd=tmp_path)

@@ -143,7 +143,17 @@ def test_the_verdict_and_the_left_out_list_print_once_under_the_gate() -> None:
 
 
 def test_under_plain_pytest_the_engine_still_prints_its_summary(tmp_path: Path) -> None:
-    suite = [sys.executable, "-m", "pytest", "-p", "telecontract.contract.plugin", "--pyargs", "telecontract.suite"]
+    suite = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-o",
+        "addopts=",
+        "-p",
+        "telecontract.contract.plugin",
+        "--pyargs",
+        "telecontract.suite",
+    ]
     suite += ["-q", "-p", "no:cacheprovider", "--operation=createSmsMaskedSession", "--hypothesis-profile=quick"]
     suite += ["--hypothesis-seed=1", "-k", "test_operation_conforms"]
     result = subprocess.run(suite, capture_output=True, text=True, timeout=600, cwd=tmp_path)

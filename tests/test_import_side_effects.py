@@ -131,7 +131,7 @@ def test_the_engine_loads_its_profile_for_the_run(tmp_path: Path, args: list[str
         "    assert settings.get_profile('default').max_examples == 100  # hypothesis's own, untouched\n"
     )
     clean = {key: value for key, value in os.environ.items() if not key.startswith("TELECONTRACT_")}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    command = [sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
     command += ["-p", "telecontract.contract.plugin", str(tmp_path), *args]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=300, env=clean | env, cwd=tmp_path)
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]

@@ -107,7 +107,9 @@ def test_an_exported_target_url_alone_never_makes_a_test_run_live() -> None:
         env = os.environ | {"TELECONTRACT_TARGET_URL": url}
         args = ["-p", "telecontract.contract.plugin", "--pyargs", "telecontract.suite", "-k", "auth", "-q"]
         args += ["-p", "no:cacheprovider", "--hypothesis-profile=quick"]
-        result = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, env=env)
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-o", "addopts=", *args], capture_output=True, text=True, env=env
+        )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout  # it ran, against the embedded mock
     assert up.requests == [], f"{len(up.requests)} requests reached the exported URL"

@@ -170,7 +170,19 @@ def test_a_team_suite_outside_the_repository_uses_the_fixtures(installed: Path, 
     shutil.copytree(ROOT / "examples" / "ride_app", suite, ignore=shutil.ignore_patterns("__pycache__"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
-        [str(installed / "python"), "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+        [
+            str(installed / "python"),
+            "-m",
+            "pytest",
+            "-o",
+            "addopts=",
+            str(suite),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+        ],
         capture_output=True,
         text=True,
         timeout=300,

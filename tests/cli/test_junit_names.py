@@ -50,7 +50,18 @@ def install(site: Path, conftest: str) -> Path:
 def junit_of(suite: Path, cwd: Path, *extra: str) -> list[tuple[str, str, str | None]]:
     """(classname, name, file) of every test case, run as the gate does: the suite's path, from `cwd`."""
     report = cwd / "junit.xml"
-    command = [sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider", f"--junit-xml={report}"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-o",
+        "addopts=",
+        str(suite),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--junit-xml={report}",
+    ]
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"} | {"PYTHONPATH": str(suite.parents[1])}
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # none is needed, and the installed ones take seconds to import
     done = subprocess.run([*command, *extra], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)

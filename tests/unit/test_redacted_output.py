@@ -66,7 +66,7 @@ def test_a_runs_terminal_junit_logs_and_warnings_show_no_secret_and_no_listed_nu
     numbers.write_text("\n".join(LISTED) + "\n")
     junit = tmp_path / "junit.xml"
     command = [
-        *(sys.executable, "-m", "pytest", "-p", "no:cacheprovider"),
+        *(sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider"),
         *("-p", "telecontract.contract.plugin", "-p", "telecontract.contract.redacted_output"),
         *("--numbers", str(numbers), f"--junit-xml={junit}", "-o", "junit_logging=all"),
         *("-vvvv", "--showlocals", "-rA", "-o", "log_cli=true", "--log-cli-level=DEBUG"),

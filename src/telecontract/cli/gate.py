@@ -326,7 +326,8 @@ def gate(
     # The engine comes as a plugin object, so the suite runs the same from any folder; no cache is
     # written next to it (it may live in site-packages).
     chosen = find_suite(suite) if not receivers else Path(receiver_suite.__file__).resolve().parent
-    args = [str(chosen), "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "timeout=300"]
+    # Not the addopts of whatever project the suite sits in (ours runs its own tests on two workers).
+    args = [str(chosen), "-q", "-o", "addopts=", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "timeout=300"]
     args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]  # our plugins load before pytest starts
     if seed is not None:
         args.append(f"--hypothesis-seed={seed}")

@@ -190,6 +190,8 @@ def run_suite(suite: Path, planned: Planned, *, profile: str | None = None, spec
             "no:cacheprovider",
             "-p",
             "no:randomly",
+            "-o",
+            "addopts=",  # one process per run: not a project's addopts (ours: two test workers)
             f"--hypothesis-seed={planned.seed}",
             f"--summary-json={summary_path}",
             "--contract-strict",
