@@ -1,7 +1,8 @@
-"""The numbers a live run may use, and the guard that keeps every other number off the wire.
+"""The numbers a live run may use, and which party fields generation fills from them.
 
 Against a real provider a generated case places real calls and opens real sessions, so only the
-numbers the user listed (`--numbers FILE`) ever go into a party field. The file has one number per
+numbers the user listed (`--numbers FILE`) ever go into a party field; the live-run guard
+(`telecontract.wire`) refuses any other number wherever a request carries it. The file has one number per
 line, digits with the country code (a leading `+` is allowed); `#` starts a comment.
 """
 
@@ -92,17 +93,3 @@ def party_values(body: Any) -> list[tuple[str, Any]]:
     if isinstance(params, dict):
         found += [(f"params.{name}", params[name]) for name in PARTY_FIELDS if name in params]
     return found
-
-
-class UnlistedNumber(Exception):
-    """A request was about to carry a number the user did not list: a bug in generation, never sent."""
-
-
-def check_listed(body: Any, allowed: frozenset[str]) -> None:
-    """Raise UnlistedNumber if any party field carries a dialable number outside `allowed`."""
-    for name, value in party_values(body):
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            digits = dialable(item)
-            if digits is not None and digits not in allowed:
-                raise UnlistedNumber(f"{name} carries {phone.redact_number(digits)}, which --numbers does not list")

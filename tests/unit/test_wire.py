@@ -213,3 +213,9 @@ def test_framing_headers_a_generated_case_carries_are_dropped() -> None:
 def test_generation_points_every_marked_callback_field_at_the_users_receiver() -> None:
     marked = {name for m in Marks(load_spec()).operations for name in m.callback_fields}
     assert marked <= set(URL_FIELDS)
+
+
+def test_a_method_the_path_does_not_have_is_sent_for_its_405_but_its_numbers_are_still_read() -> None:
+    # schemathesis's unsupported-method check: nothing to place, yet no unlisted number leaves.
+    assert policy().refusal("PUT", "/v1/anonymous/session/sms", "", JSON, b'{"a": "14155550123"}') is None
+    assert kind(policy().refusal("PUT", "/v1/anonymous/session/sms", "", JSON, b'{"a": "14155550199"}')) == "number"

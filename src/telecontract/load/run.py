@@ -50,6 +50,7 @@ from telecontract.sink import SinkConfig, create_sink
 from telecontract.sink.store import read_deliveries, tally
 from telecontract.spec import ENV_SPEC, load_spec, use_spec
 from telecontract.wire.guard import Guard, serving
+from telecontract.wire.live import check_reachable as check_target_reachable
 from telecontract.wire.live import guard_for
 from telecontract.wire.policy import Allowance
 
@@ -287,10 +288,7 @@ def _guard(plan: LoadPlan, sink_url: str) -> Guard:
     guard = guard_for(options, load_spec())
     # A load run is paced by its users unless --rate-limit says otherwise; its budget is the gate's default.
     guard.allowance = Allowance(plan.max_requests or LIVE_MAX_REQUESTS, per_second(plan.rate_limit))
-    for url, error in guard.probe():
-        if error is not None:
-            where = redact_url_credentials(url)
-            raise UsageError(f"Target not reachable: {where} ({error}); start it, or fix --target-url.")
+    check_target_reachable(guard, options)
     return guard
 
 

@@ -57,13 +57,18 @@ def guarded(options: RunOptions, spec: Spec) -> Iterator[GuardedRun]:
     A URL that cannot be reached is a mistake in the command (exit 2), not hundreds of failed cases.
     """
     guard = guard_for(options, spec)
+    check_reachable(guard, options)
+    with serving(guard) as url:
+        yield GuardedRun(guard, url)
+
+
+def check_reachable(guard: Guard, options: RunOptions) -> None:
+    """One request to each provider URL, from the budget; one that cannot be reached is exit 2."""
     for url, error in guard.probe():
         if error is not None:
             reason = str(error) or type(error).__name__
             where = redact_url_credentials(url)
             raise UsageError(f"Target not reachable: {where} ({reason}); start it, or fix {flag_for(url, options)}.")
-    with serving(guard) as url:
-        yield GuardedRun(guard, url)
 
 
 def flag_for(url: str, options: RunOptions) -> str:

@@ -88,16 +88,16 @@ class Policy:
         marks = self.marks.matching(method, path)
         if marks is None and not self.marks.serves_path(path):
             return Refusal("operation", f"{method} {path} is no operation of the spec")
-        if marks is None:  # a method the path does not have (schemathesis's check for 405): nothing to place
-            marks = OperationMarks(self.marks.operations[0].operation, places_call=False)
-        if not self.allow_calls and (why := self._places_call(marks, content_type, body)):
+        # marks None: a method the path does not have (schemathesis's check for a 405), which places
+        # nothing and names no callback; its numbers are still read.
+        if marks and not self.allow_calls and (why := self._places_call(marks, content_type, body)):
             return Refusal("call", f"{marks.operation.operation_id} {why}; pass --allow-calls to send it")
         if self.numbers is not None:
             for where, digits in numbers_in_request(path, query, content_type, body):
                 if digits not in self.numbers and digits not in self.learned:
                     shown = f"{redact_text(where)[:80]} carries {phone.redact_number(digits)}"
                     return Refusal("number", f"{shown}, which --numbers does not list")
-        for name, url in self._callback_urls(marks, query, content_type, body):
+        for name, url in self._callback_urls(marks, query, content_type, body) if marks else ():
             if not self.callback_bases:
                 return Refusal("callback", f"{name} names a host you did not give (pass --callback-url)")
             if not url.startswith(self.callback_bases):
