@@ -122,6 +122,9 @@ def check(plan: LoadPlan) -> Checked:
         )
     if shipped:
         problem = scenario_fit.refusal(name, plan.target_url) or scenario_fit.misfit(name, parsed)
+        names = scenario_fit.request_names(name, plan.storm.urls if plan.storm else ())
+        if problem is None and names is not None:
+            problem = scenario_fit.unknown_request(name, parsed, names)
         if problem is None and plan.target_url and plan.storm is None:
             problem = scenario_fit.not_allowed(name, plan.numbers, plan.allow_calls)
         if problem is not None:

@@ -8,6 +8,8 @@ check (a journey seen through to its end) is judged like a threshold that cannot
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from telecontract.errors import UsageError
@@ -27,6 +29,21 @@ REQUIRED = {
         why="no call's events were checked: voice_calls checked nothing",
     ),
 }
+# The request names each shipped scenario reports (the name column of Locust's table; a test keeps
+# them in step with the locustfiles). A per-request threshold on any other name would measure nothing.
+REQUEST_NAMES = {
+    "masking_sessions": (
+        "create_sms_voice_session",
+        "create_sms_session",
+        "vts_create_session",
+        "vts_get_session",
+        "vts_delete_session",
+    ),
+    "voice_calls": ("dial", "call_events_in_order"),
+    "callbacks": ("place_call",),
+}
+# callback_storm names each attempt by its kind, its retries and duplicates apart.
+STORM_SUFFIXES = ("", " (retry)", " (duplicate)")
 
 
 # What each shipped scenario sends a live target, so it can be refused before it starts without the
@@ -81,6 +98,27 @@ def misfit(scenario: str, thresholds: list[Threshold]) -> UsageError | None:
                 f"Threshold {threshold}: {scenario} does not measure {threshold.metric} (only {owner} does).",
                 hint=f"Leave it out, or run --scenario {owner}.",
             )
+    return None
+
+
+def request_names(scenario: str, storm_kinds: Iterable[str] = ()) -> tuple[str, ...] | None:
+    """The request names a shipped scenario reports, or None when they are not known beforehand."""
+    if scenario == STORM:
+        return tuple(f"{kind}{suffix}" for kind in sorted(storm_kinds) for suffix in STORM_SUFFIXES)
+    return REQUEST_NAMES.get(scenario)
+
+
+def unknown_request(scenario: str, thresholds: list[Threshold], names: tuple[str, ...]) -> UsageError | None:
+    """A threshold on a request the scenario never makes: it could only ever measure "no data"."""
+    for threshold in thresholds:
+        if threshold.name is None or threshold.name in names:
+            continue
+        close = difflib.get_close_matches(threshold.name, names, n=1)
+        meant = f"Did you mean {close[0]!r}? " if close else ""
+        return UsageError(
+            f"Threshold {threshold}: {scenario} makes no request named {threshold.name!r}.",
+            hint=f"{meant}Its requests: {', '.join(names)}.",
+        )
     return None
 
 
