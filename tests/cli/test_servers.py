@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import http.server
 import json
 import os
 import socket
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -151,3 +153,36 @@ def test_a_spec_the_sink_cannot_use_fails_before_the_database_is_created(
 def test_a_file_in_a_missing_folder_is_a_usage_error(command: list[str], tmp_path: Path, run: Run) -> None:
     ran = run(*command, str(tmp_path / "no" / "such.file"), "--port", "0")
     assert ran.code == 2 and "does not exist" in ran.err and "Traceback" not in ran.err, ran
+
+
+class _Upstream(http.server.BaseHTTPRequestHandler):
+    """Answers every GET 200 with a small JSON body, and logs nothing of its own."""
+
+    def do_GET(self) -> None:
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_record_logs_what_breaks_the_spec_not_every_request_httpx_forwards(tmp_path: Path) -> None:
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    out = tmp_path / "recorded.ndjson"
+    base = f"http://127.0.0.1:{upstream.server_address[1]}"
+    recorder = start("record", "--upstream", base, "--port", "0", "--out", str(out))
+    try:
+        (banner,) = lines_until(recorder, "recording ")
+        assert httpx.get(f"{banner.split(' ')[1]}/not/in/the/spec", timeout=10).status_code == 200
+        assert out.read_text().count("\n") == 1  # the exchange is in the recording
+    finally:
+        stop(recorder)
+        upstream.shutdown()
+    logged = recorder.stderr.read()  # type: ignore[union-attr]
+    assert "HTTP Request:" not in logged and "INFO" not in logged, logged
+    assert "WARNING" in logged and "/not/in/the/spec" in logged, logged  # the proxy's own finding still shows

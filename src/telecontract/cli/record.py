@@ -38,7 +38,10 @@ def record(upstream: str, host: str, port: int, out: Path, max_body_bytes: int, 
     Point your app at http://HOST:PORT instead of the provider; read the recording later with
     `telecontract drift traffic FILE`.
     """
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    # Our own lines only (what broke the spec, an upstream that failed): httpx would log every
+    # forwarded request at INFO, and every exchange is in the recording already.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    logging.getLogger("telecontract").setLevel(logging.INFO)
     target = _upstream(upstream)
     if not out.parent.is_dir():
         raise UsageError(f"--out {out}: the folder {out.parent} does not exist.", hint="Create it first.")
