@@ -137,9 +137,24 @@ def test_the_verdict_and_the_left_out_list_print_once_under_the_gate() -> None:
     assert result.stdout.count("left out: POST /v1/voice: not selected (--operation)") == 1
     assert len(re.findall(r"^PASS: the target honours the contract", result.stdout, re.MULTILINE)) == 1
     assert "contract verdict" not in result.stdout
+    assert "reports:" not in result.stdout  # none asked for, none written
     # Narrowed to one operation: the progress counts that one, not every operation of the spec.
     assert "operations 0/1" in result.stderr and "operations 1/1" in result.stderr
     assert "/10" not in result.stderr.replace("steps", "")
+
+
+def test_the_gate_says_once_where_it_wrote_its_reports(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "summary.md").write_text("an earlier run's")
+    os.utime(reports / "summary.md", (0, 0))  # written long before this run: the engine writes it anew
+    result = run_gate(*ONE_OPERATION, "--report-dir", str(reports), *QUICK, "-k", "test_operation_conforms")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("reports: ")]
+    names = ("report.html", "summary.md", "junit.xml", "traffic.har", "traffic.ndjson")
+    assert line == "reports: " + ", ".join(str(reports / name) for name in names)
+    assert result.stdout.splitlines()[-2].startswith("PASS")  # then the verdict, then the seed, as a load run
+    assert "an earlier run's" not in (reports / "summary.md").read_text()
 
 
 def test_under_plain_pytest_the_engine_still_prints_its_summary(tmp_path: Path) -> None:

@@ -7,8 +7,9 @@ import random
 import signal
 import tempfile
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -339,6 +340,7 @@ def gate(
         args.append(f"--junit-xml={junit_xml}")
     args += pytest_args
     collect, interruption = _Collect(), _Interruption()
+    started = time.time()
     operation_count = 0 if receivers else len(spec.operations())
     exercised = 0 if receivers else len(in_scope(spec, reasons_for(spec, options)))
     progress_plugin = GateProgress(progress, operation_count, exercised)
@@ -366,7 +368,8 @@ def gate(
         raise SystemExit(INTERRUPTED)
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
     where = ", ".join(sorted(set(receivers.values()))) if receivers else described(options).removeprefix("the ")
-    _report(collect.summary, verdict, redact_text(where), receiver=bool(receivers))
+    written = _written(options.report_dir, junit_xml, since=started)
+    _report(collect.summary, verdict, redact_text(where), receiver=bool(receivers), written=written)
     terminal().print(f"seed {seed}; repeat this run with: {options.command()}", soft_wrap=True, highlight=False)
     raise SystemExit(verdict.exit_code)
 
@@ -426,7 +429,22 @@ def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
         console.print("numbers: generated for the embedded mock")
 
 
-def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: bool = False) -> None:
+# What the engine and pytest write, in the order a reader wants them.
+REPORTS = ("report.html", "summary.md", "junit.xml", "traffic.har", "traffic.ndjson")
+
+
+def _written(report_dir: Path | None, junit_xml: Path | None, *, since: float) -> list[Path]:
+    """The reports this run wrote (an earlier run's left in the folder are not this run's)."""
+    paths = [report_dir / name for name in REPORTS] if report_dir else []
+    if junit_xml and junit_xml not in paths:
+        paths.append(junit_xml)
+    # A second of slack: some file systems keep modification times in whole seconds.
+    return [path for path in paths if path.is_file() and path.stat().st_mtime >= since - 1]
+
+
+def _report(
+    summary: RunSummary, verdict: Verdict, target: str, *, receiver: bool = False, written: Sequence[Path] = ()
+) -> None:
     console = terminal()
     subject = "webhook" if receiver else "operation"
     table = Table(title=f"{'Receiver' if receiver else 'Contract'} gate against {target}")
@@ -445,6 +463,8 @@ def _report(summary: RunSummary, verdict: Verdict, target: str, *, receiver: boo
         console.print(f"[{colour}]{severity}[/]: {rule} x{count} (source: {source})")
     for label, why in sorted(summary.out_of_scope.items()):
         console.print(f"left out: {label}: {why}")
+    if written:  # where to look next, once, before the verdict (as `telecontract load` says it)
+        console.print(f"reports: {', '.join(map(str, written))}", soft_wrap=True, highlight=False)
     colour = {"PASS": "green", "INCOMPLETE": "yellow"}.get(verdict.label, "red")
     console.print(f"[bold {colour}]{verdict.label}[/]: {verdict.reason}", soft_wrap=True)  # one line
 
