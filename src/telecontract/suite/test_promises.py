@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from schemathesis.core.failures import FailureGroup
+from schemathesis.errors import FailureGroup
 
 from telecontract.contract.exchanges import vts_session
 from telecontract.contract.failures import RuleViolation

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import settings
-from schemathesis.core.errors import NoLinksFound
+from schemathesis.errors import NoLinksFound
 
 from telecontract.contract.sending import SendingAuth
 from telecontract.wire.client import discarding_refused
