@@ -20,7 +20,6 @@ from typing import IO, Literal
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     TaskID,
     TextColumn,
@@ -43,6 +42,9 @@ def clock(seconds: float) -> str:
 class ProgressDisplay:
     """`update(done, phase, detail)` as work is done; `close()` before the run's own summary.
 
+    `work`: what the whole run costs, when its steps do not cost alike (`update(..., work=...)` then
+    says how much of it is done); the time left is estimated from the work, the count shows steps.
+
     `before_line`: called before each plain line is written, e.g. to end (and flush) a line another
     writer left open on stdout, so that in a log of both streams each progress line starts a line.
     """
@@ -55,8 +57,10 @@ class ProgressDisplay:
         mode: Mode = "auto",
         every: float = EVERY_SECONDS,
         before_line: Callable[[], None] | None = None,
+        work: float | None = None,
     ) -> None:
         self.total = total
+        self.work = total if work is None else work
         self.unit = unit
         self.every = every
         self.before_line = before_line
@@ -77,7 +81,7 @@ class ProgressDisplay:
             self._bar = Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),
-                MofNCompleteColumn(),
+                TextColumn("{task.fields[steps]}"),
                 TextColumn(unit),
                 TextColumn("{task.fields[detail]}"),
                 TimeElapsedColumn(),
@@ -89,12 +93,15 @@ class ProgressDisplay:
                 redirect_stdout=False,
                 redirect_stderr=False,
             )
-            self._task = self._bar.add_task("starting", total=total, detail="")
+            # The bar and its estimate follow the work; the count beside it is of steps.
+            self._task = self._bar.add_task("starting", total=self.work, detail="", steps=f"0/{total:.0f}")
             self._bar.start()
 
-    def update(self, done: float, *, phase: str, detail: str = "") -> None:
+    def update(self, done: float, *, phase: str, detail: str = "", work: float | None = None) -> None:
+        work = done if work is None else work
         if self._bar is not None and self._task is not None:
-            self._bar.update(self._task, completed=done, description=phase, detail=detail)
+            steps = f"{done:.0f}/{self.total:.0f}"
+            self._bar.update(self._task, completed=work, description=phase, detail=detail, steps=steps)
             return
         if self._stream is None:
             return
@@ -104,17 +111,18 @@ class ProgressDisplay:
         self._phase, self._last_line = phase, now
         if self.before_line is not None:
             self.before_line()
-        self._stream.write(self.line(done, phase=phase, detail=detail) + "\n")
+        self._stream.write(self.line(done, phase=phase, detail=detail, work=work) + "\n")
 
-    def line(self, done: float, *, phase: str, detail: str = "") -> str:
+    def line(self, done: float, *, phase: str, detail: str = "", work: float | None = None) -> str:
         """progress: phase, 12/40 unit, detail, 1:05 elapsed, about 2:10 left."""
+        work = done if work is None else work
         elapsed = time.monotonic() - self.started
         parts = [f"progress: {phase}", f"{done:.0f}/{self.total:.0f} {self.unit}"]
         if detail:
             parts.append(detail)
         parts.append(f"{clock(elapsed)} elapsed")
-        if max(1.0, self.total / 50) <= done < self.total:  # too early, and an estimate is noise
-            parts.append(f"about {clock(elapsed / done * (self.total - done))} left")
+        if max(1.0, self.work / 50) <= work < self.work:  # too early, and an estimate is noise
+            parts.append(f"about {clock(elapsed / work * (self.work - work))} left")
         return ", ".join(parts)
 
     def close(self) -> None:

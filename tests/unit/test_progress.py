@@ -75,8 +75,9 @@ def test_operations_count_whatever_the_subtest_reports_look_like(subtest: Any) -
     """A per-operation test's subtests are each a step and an operation done; the test itself one step."""
     test = "suite/test_operations.py::test_operation_conforms"
     progress = GateProgress("off", operations=2)
-    item = SimpleNamespace(originalname="test_operation_conforms")
-    progress.pytest_collection_modifyitems([item, SimpleNamespace(originalname="test_links")])  # type: ignore[list-item]
+    item = SimpleNamespace(originalname="test_operation_conforms", nodeid=test)
+    links = SimpleNamespace(originalname="test_links", nodeid="suite/test_links.py::test_links")
+    progress.pytest_collection_modifyitems([item, links])  # type: ignore[list-item]
     progress.pytest_runtest_logreport(a_report(test, "setup"))
     body = progress.pytest_runtest_call(item)  # type: ignore[arg-type]
     next(body)  # the test's body runs: schemathesis logs one report per operation
@@ -88,4 +89,29 @@ def test_operations_count_whatever_the_subtest_reports_look_like(subtest: Any) -
     progress.pytest_runtest_logreport(a_report(test, "call"))  # the test's own: not an operation
     progress.pytest_runtest_logreport(a_report(test, "teardown"))
     assert (progress.done, progress.operations_done) == (3, 2)
+    progress.pytest_sessionfinish()
+
+
+def test_the_time_left_counts_what_the_steps_to_come_cost_not_how_many_they_are() -> None:
+    """18 plain tests done in 2 s, then 10 operations' generated cases and the stateful run to come.
+
+    Counted alike, 18 of 30 steps in 2 s said "0:01 left" of a run that had most of its time to come.
+    """
+    plain = [
+        SimpleNamespace(originalname=f"test_{n}", nodeid=f"suite/test_domain_rules.py::test_{n}") for n in range(18)
+    ]
+    per_operation = SimpleNamespace(originalname="test_operation_conforms", nodeid="suite/test_operations.py::t")
+    stateful = SimpleNamespace(originalname="test_linked", nodeid="suite/test_stateful.py::test_linked")
+    progress = GateProgress("off", operations=10)
+    progress.pytest_collection_modifyitems([*plain, per_operation, stateful])  # type: ignore[list-item]
+    for test in plain:
+        progress.pytest_runtest_logreport(a_report(test.nodeid, "teardown"))
+    assert progress.display is not None
+    progress.display.started -= 2.0  # the plain tests took 2 s
+    line = progress.display.line(progress.done, phase="generated cases", work=progress.work)
+    assert line.startswith("progress: generated cases, 18/30 steps, 0:02 elapsed, about ")
+    left = line.rsplit("about ", 1)[1].removesuffix(" left")
+    minutes, seconds = map(int, left.split(":"))
+    # The work to come: 10 operations at 25 plain tests each, the stateful run at 125, one more plain test.
+    assert minutes * 60 + seconds == int(2.0 / 18 * (10 * 25 + 125 + 1))
     progress.pytest_sessionfinish()
