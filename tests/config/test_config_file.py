@@ -118,7 +118,7 @@ def test_the_search_stops_at_the_project_root(tmp_path: Path, capsys, monkeypatc
     ("toml", "expected"),
     [
         ("[gate]\nstrikt = true\n", ["[tool.telecontract.gate]", "unknown key 'strikt'", "Allowed here:", "strict"]),
-        ("[gate]\nmax_requests = 0\n", ["max_requests = 0", "Allowed: a number x>=1"]),
+        ("[gate]\nmax_requests = 0\n", ["max_requests = 0", "Allowed: a number at least 1"]),
         ("[gate]\nvalidity_unit = 'weeks'\n", ["validity_unit = 'weeks'", "one of days, hours, minutes, seconds"]),
         ("colour = 'blue'\n", ["unknown key 'colour'", "Top-level keys:"]),
         ("[load.profiles.release]\nusers = 'many'\n", ["[tool.telecontract.load.profiles.release]", "users = 'many'"]),

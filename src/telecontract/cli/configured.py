@@ -161,6 +161,15 @@ def _relative_to(config: ConfigFile, value: Any) -> Any:
     return value
 
 
+def described_range(kind: click.IntRange | click.FloatRange) -> str:
+    """`between 1 and 100`, `at least 0`, `above 0`: what click's own message says, from public attributes."""
+    low = None if kind.min is None else ("above " if kind.min_open else "at least ") + f"{kind.min:g}"
+    high = None if kind.max is None else ("below " if kind.max_open else "at most ") + f"{kind.max:g}"
+    if low and high and not (kind.min_open or kind.max_open):
+        return f"between {kind.min:g} and {kind.max:g}"
+    return " and ".join(filter(None, (low, high))) or "of any size"
+
+
 def describe(option: click.Parameter) -> str:
     """What an option accepts, in words: the choices, a range, or the kind of value."""
     kind = option.type
@@ -171,7 +180,7 @@ def describe(option: click.Parameter) -> str:
     elif isinstance(option, click.Option) and option.is_flag:
         text = "true or false"
     elif isinstance(kind, click.IntRange | click.FloatRange):
-        text = f"a number {kind._describe_range()}"
+        text = f"a number {described_range(kind)}"
     elif isinstance(kind, click.Path):
         text = "a path (relative to the config file)"
     else:

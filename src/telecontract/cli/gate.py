@@ -15,7 +15,6 @@ from types import FrameType
 
 import click
 import pytest
-from hypothesis.configuration import set_hypothesis_home_dir
 from rich.table import Table
 
 from telecontract.cli import gate_checks
@@ -32,6 +31,7 @@ from telecontract.contract.summary import RunSummary, summary_for
 from telecontract.contract.target import ENV_TARGET_URL, credentials_needed, described, live_target
 from telecontract.credentials import Credentials, unset
 from telecontract.errors import UsageError
+from telecontract.internals import hypothesis_home
 from telecontract.phone import redact_number
 from telecontract.progress import Mode
 from telecontract.provenance import SOURCES, Provenance, every_provenance
@@ -355,7 +355,7 @@ def gate(
             # Every request of a live run leaves through the guard; a target that cannot be reached: exit 2.
             guard = stack.enter_context(guarded(options, spec)) if target else None
             plugins = [engine.Preset(options, guard), engine, collect, interruption, progress_plugin]
-            set_hypothesis_home_dir(str(report_dir / ".hypothesis" if report_dir else Path(scratch)))
+            stack.enter_context(hypothesis_home(report_dir / ".hypothesis" if report_dir else Path(scratch)))
             # One options object, handed over as is: no argv or environment round trip.
             exit_code = int(pytest.main(args, plugins=plugins))
     except KeyboardInterrupt:  # before pytest's session, or a second Ctrl-C while it stopped

@@ -23,6 +23,7 @@ from telecontract.contract.rules import check_rule_levels
 from telecontract.contract.scope import NOT_SELECTED, in_scope, reasons_for
 from telecontract.contract.target import check_defects, check_url
 from telecontract.errors import UsageError
+from telecontract.internals import pytest_test_paths
 from telecontract.numbers import read_numbers
 from telecontract.receiver.targets import parse_receiver_urls
 from telecontract.spec import Spec, load_spec
@@ -211,15 +212,7 @@ def taken_as_paths(pytest_args: Sequence[str]) -> list[str]:
     plugin the run loads, so `-k strict` is an expression, not a path); by their place if it cannot say."""
     args = list(pytest_args)
     try:
-        from _pytest.config import get_config  # pytest's parser: no public way to ask it for positionals
-
-        config = get_config(args)
-        config.pluginmanager.register(engine)
-        config.pluginmanager.consider_preparse(args, exclude_only=False)
-        if not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
-            config.pluginmanager.load_setuptools_entrypoints("pytest11")
-        namespace, _unknown = config._parser.parse_known_and_unknown_args(args)
-        return [str(word) for word in namespace.file_or_dir]
+        return pytest_test_paths(args, plugins=[engine])
     except (Exception, SystemExit):  # pytest will say what is wrong with them itself
         # A word is an option's value when it follows an option without `=`; a path otherwise.
         return [

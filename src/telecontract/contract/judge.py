@@ -14,12 +14,13 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 import orjson
-from schemathesis.core.failures import FailureGroup
-from schemathesis.specs.openapi import checks as builtin
+from schemathesis import checks as builtin
+from schemathesis.errors import FailureGroup
 
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.rules import finding, promoted
 from telecontract.findings import Finding
+from telecontract.internals import custom_check_error, probe_rate_limited
 from telecontract.provenance import Violation, strict_violations
 from telecontract.spec import Spec
 
@@ -36,7 +37,6 @@ WRAPPED_BUILTINS: tuple[Check, ...] = (
     builtin.ignored_auth,
 )
 RATE_LIMITED = 429  # the provider declined to answer: that proves nothing about any other rule
-RATE_LIMITED_PROBE = "got `429 "
 
 
 def one_line(failure: Any) -> str:
@@ -64,14 +64,14 @@ class Judge:
 
         @functools.wraps(check)
         def judged(ctx: Any, response: Any, case: Any) -> Any:
-            if builtin_check and check not in ctx.internals.checks:
+            if builtin_check and not ctx.config.get_by_name(name=check.__name__).enabled:
                 return None  # a built-in the run's configuration does not enable
             if response.status_code == RATE_LIMITED:
                 return None
             try:
                 return check(ctx, response, case)
             except (AssertionError, FailureGroup) as raised:
-                if RATE_LIMITED_PROBE in str(getattr(raised, "message", "")):
+                if probe_rate_limited(raised):
                     return None  # the check's own probe was rate limited
                 found = self.weighed(self._finding(check.__name__, raised, self.label(case)))
                 if found.counts_against(strict=self.strict):
@@ -128,7 +128,7 @@ class Judge:
         return promoted(found, self.fail_on_rules, self.warn_on_rules)
 
     def _finding(self, name: str, raised: Any, operation: str, provenance: Any = None, severity: Any = None) -> Finding:
-        violation = getattr(raised, "exception", raised)  # schemathesis wraps a custom check's error
+        violation = custom_check_error(raised)
         if isinstance(violation, RuleViolation):
             return violation.finding(operation)
         if isinstance(raised, FailureGroup) and raised.exceptions:

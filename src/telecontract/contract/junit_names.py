@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-try:  # pytest's JUnit writer; the names are its own attributes, set before it reads the first report
-    from _pytest.junitxml import xml_key
-except ImportError:  # pragma: no cover - a pytest without it writes its own names
-    xml_key = None
+from telecontract.internals import junit_writer
 
 
 def classname(item: pytest.Item) -> str:
@@ -39,7 +36,7 @@ def file_of(item: pytest.Item) -> str:
 
 @pytest.hookimpl(tryfirst=True)  # before a skip mark ends the setup: skipped tests get the same names
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    xml = item.config.stash.get(xml_key, None) if xml_key is not None else None
+    xml = junit_writer(item.config)
     if xml is None:
         return  # no --junit-xml
     reporter = xml.node_reporter(item.nodeid)

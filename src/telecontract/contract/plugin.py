@@ -54,6 +54,7 @@ from telecontract.contract.target import (
 )
 from telecontract.credentials import Credentials
 from telecontract.errors import TelecontractError
+from telecontract.internals import hypothesis_profile_asked
 from telecontract.numbers import read_numbers
 from telecontract.provenance import relaxed_document
 from telecontract.receiver.targets import parse_receiver_urls
@@ -261,7 +262,7 @@ def run_options(config: pytest.Config) -> RunOptions:
             validity_unit=config.getoption("--validity-unit"),
             numbers=listed,
             numbers_file=numbers,
-            deep=config.getoption("hypothesis_profile", None) == "deep",
+            deep=hypothesis_profile_asked(config) == "deep",
             allow_calls=config.getoption("--allow-calls"),
             callback_url=_callback_url(config.getoption("--callback-url")),
             operations=tuple(config.getoption("--operation")),

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from jsonschema_rs import ValidationErrorKind
+
 from telecontract.conformance import response_problems
 from telecontract.drift.findings import ERROR, WARNING, Finding, Severity, drift_finding
 from telecontract.drift.recordings import Recorded
@@ -21,14 +23,14 @@ from telecontract.drift.schemas import BRANCHING, branch_names, merged
 from telecontract.redaction import redact_text
 from telecontract.spec import Operation, Spec
 
-# jsonschema_rs error kinds (the class names of `error.kind`), mapped to our rules.
 REDACTED = "**"  # what telecontract.redaction leaves in the middle of a number
 REDACTED_NUMBER = re.compile(r'(?<=")\+?[0-9]{1,3}\*{2,}[0-9]{2}(?=")')
-KIND_RULES = {
-    "Required": "missing-required-field",
-    "Type": "type-mismatch",
-    "Enum": "enum-mismatch",
-    "Constant": "enum-mismatch",
+# jsonschema_rs error kinds (the class of `error.kind`), mapped to our rules.
+KIND_RULES: dict[type, str] = {
+    ValidationErrorKind.Required: "missing-required-field",
+    ValidationErrorKind.Type: "type-mismatch",
+    ValidationErrorKind.Enum: "enum-mismatch",
+    ValidationErrorKind.Constant: "enum-mismatch",
 }
 
 
@@ -153,8 +155,7 @@ def observe(spec: Spec, exchange: Recorded, router: Router) -> Iterator[Observat
         elif isinstance(problem.error.instance, str) and REDACTED in problem.error.instance:
             continue  # a redacted phone number cannot match its pattern; the recording hid it on purpose
         else:
-            kind = type(problem.error.kind).__name__.split("_")[-1]
-            rule = KIND_RULES.get(kind, "schema-mismatch")
+            rule = KIND_RULES.get(type(problem.error.kind), "schema-mismatch")
             yield Observation(rule, label, f"response {status} {problem.where}", problem.message)
     if any(p.step != "schema" for p in problems):
         return
@@ -223,15 +224,14 @@ def _request_observations(
         spec.validator(branch) if branch is not None else spec.request_validator(operation.operation_id, media_type)
     )
     for error in validator.iter_errors(payload):
-        kind = type(error.kind).__name__.split("_")[-1]
-        if kind == "AdditionalProperties":
+        if isinstance(error.kind, ValidationErrorKind.AdditionalProperties):
             continue  # reported below, field by field
-        if form and kind != "Required":
+        if form and not isinstance(error.kind, ValidationErrorKind.Required):
             continue  # form fields are text on the wire: only their presence can be judged
         if isinstance(error.instance, str) and REDACTED in error.instance:
             continue  # a redacted phone number cannot match its pattern
         pointer = "/" + "/".join(map(str, error.instance_path))
-        rule = "request-" + KIND_RULES.get(kind, "schema-mismatch")
+        rule = "request-" + KIND_RULES.get(type(error.kind), "schema-mismatch")
         yield Observation(rule, label, f"request {pointer}", error.message)
     for pointer, closed in _undocumented_fields(spec, schema, payload, ""):
         if closed:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from telecontract.internals import error_rows, request_rows
+
 AGGREGATED = "Aggregated"
 
 
@@ -158,10 +160,9 @@ def from_locust(stats: Any) -> FinalStats:
     """Locust's `RequestStats` (read by attribute: no Locust import) as figures."""
     return FinalStats(
         total=_row(stats.total),
-        entries=tuple(_row(entry) for _key, entry in sorted(stats.entries.items())),
+        entries=tuple(_row(entry) for entry in request_rows(stats)),
         errors=tuple(
-            ErrorCount(str(e.name), str(e.method or ""), _error_text(e), int(e.occurrences))
-            for e in stats.errors.values()
+            ErrorCount(str(e.name), str(e.method or ""), _error_text(e), int(e.occurrences)) for e in error_rows(stats)
         ),
         start_time=stats.total.start_time,
         last_request_timestamp=stats.total.last_request_timestamp,

@@ -13,6 +13,7 @@ from hypothesis import settings
 from schemathesis.errors import NoLinksFound
 
 from telecontract.contract.sending import SendingAuth
+from telecontract.internals import state_machine_recorder
 from telecontract.wire.client import discarding_refused
 
 
@@ -34,7 +35,7 @@ def test_linked_operations_conform(
 
         def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
             # The state machine's own validate_response cannot exclude checks; the case's can.
-            recorder = getattr(self, "recorder", None)
+            recorder = state_machine_recorder(self)
             case.validate_response(response, **contract_checks, transport_kwargs=kwargs or None, recorder=recorder)
 
     # Twice the profile's examples per operation (50 by default, 10 for `quick`, 600 for `deep`).
