@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from telecontract.contract.bodies import Bodies
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.options import RunOptions
 from telecontract.contract.target import Target
@@ -23,13 +24,13 @@ def operations_with_a_body(spec: Spec) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def existing_session(client: httpx.Client, target: Target, options: RunOptions) -> str:
+def existing_session(client: httpx.Client, target: Target, options: RunOptions, bodies: Bodies) -> str:
     """A VTS session to send broken updates to, so they reach the body rule rather than a 404."""
     listed = ("14155552345", "12165554567") if target.embedded else tuple(options.numbers or ())
     first, second = listed[0], listed[1 % len(listed)]
     response = client.post(
         f"/v1/Account/{target.credentials.vts_auth_id}/Masking/Session",
-        json={"first_party": "+" + first, "second_party": "+" + second},
+        json=bodies("createVtsMaskingSession", {"first_party": "+" + first, "second_party": "+" + second}),
     )
     assert response.status_code in (200, 201), response.text  # the VTS page's 200, Plivo's 201
     return str(response.json()["session_uuid"])
@@ -43,6 +44,7 @@ def test_malformed_body_is_a_documented_client_error(
     target: Target,
     contract_options: RunOptions,
     scope_reasons: dict[str, str],
+    bodies: Bodies,
     method: str,
     path: str,
     operation_id: str,
@@ -55,7 +57,7 @@ def test_malformed_body_is_a_documented_client_error(
     if VTS_SESSION in url:
         if not target.embedded and not contract_options.numbers:
             pytest.skip("needs a VTS session, which needs --numbers to create")
-        url = url.replace(VTS_SESSION, existing_session(client, target, contract_options))
+        url = url.replace(VTS_SESSION, existing_session(client, target, contract_options, bodies))
     response = client.request(method, url, content=BROKEN_BODIES[kind], headers={"Content-Type": media_type})
     label = f"{method} {path}"  # what the finding is about, as the spec writes it
     if response.status_code >= 500:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from telecontract import auth
 from telecontract.client_auth import basic_for
+from telecontract.contract.bodies import Bodies
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.generation import possible_numbers
 from telecontract.contract.target import Target
@@ -63,20 +64,28 @@ def test_replayed_request_is_refused(target: Target) -> None:
         )
 
 
+@pytest.fixture
+def long_session(bodies: Bodies) -> dict[str, object]:
+    """A session request that outlives the test; built here, outside hypothesis's examples (the
+    spec's body is found once, and a search of its own inside a @given test would nest one)."""
+    return bodies("createSmsVoiceMaskedSession", {"validity_period": 3600})
+
+
 # Opens dozens of sessions: a real pool would answer 2702 (no masked id left) and bill for each.
 @pytest.mark.embedded_only
 @pytest.mark.operations("createSmsVoiceMaskedSession")
 # The client fixture holds no per-example state, so sharing it across examples is safe.
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shared=possible_numbers(), others=st.lists(possible_numbers(), min_size=2, max_size=6, unique=True))
-def test_masked_id_serves_one_session_per_party(client, shared: str, others: list[str]) -> None:
+def test_masked_id_serves_one_session_per_party(
+    client, long_session: dict[str, object], shared: str, others: list[str]
+) -> None:
     """Sessions sharing a party never share a masked id, and none is a real number."""
     others = [n for n in others if n != shared]
     masked: list[str] = []
     for other in others:
         response = client.post(
-            "/v1/anonymous/session/sms_voice",
-            json={"phone_number_1": shared, "phone_number_2": other, "validity_period": 3600},
+            "/v1/anonymous/session/sms_voice", json=long_session | {"phone_number_1": shared, "phone_number_2": other}
         )
         assert response.status_code == 200, response.text
         data = response.json()["session_data"]
@@ -105,20 +114,17 @@ def sms(target: Target, sender: str, to: str) -> httpx.Response:
 
 @pytest.mark.embedded_only
 @pytest.mark.operations("createSmsMaskedSession")
-def test_expired_session_stops_routing(client, target: Target) -> None:
+def test_expired_session_stops_routing(client, target: Target, bodies: Bodies) -> None:
     rider, driver = "15555551212", "15558675309"
-    live = client.post(
-        "/v1/anonymous/session/sms", json={"phone_number_1": rider, "phone_number_2": driver, "validity_period": 3600}
-    ).json()["session_data"]
+    asked = {"phone_number_1": rider, "phone_number_2": driver, "validity_period": 3600}
+    live = client.post("/v1/anonymous/session/sms", json=bodies("createSmsMaskedSession", asked)).json()["session_data"]
     routed = sms(target, rider, live["phone_number_2"]["masked_id"])
     assert routed.status_code == 200 and routed.json()["deliver_to"] == driver, routed.text
     if routed.json()["shown_sender"] in (rider, driver):
         raise RuleViolation("masked_id_differs_from_real_number", "the recipient sees a real number", operation=SMS)
 
-    short = client.post(
-        "/v1/anonymous/session/sms",
-        json={"phone_number_1": "15555550100", "phone_number_2": "15555550101", "validity_period": 1},
-    ).json()
+    asked = {"phone_number_1": "15555550100", "phone_number_2": "15555550101", "validity_period": 1}
+    short = client.post("/v1/anonymous/session/sms", json=bodies("createSmsMaskedSession", asked)).json()
     # Past the end the answer itself states (its validity, in the account's unit, scaled), on the
     # simulator's clock: a session that says it lasts longer than asked is another rule's finding,
     # and routing until the end it stated is not this one's.

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from schemathesis.errors import FailureGroup
 
+from telecontract.contract.bodies import Bodies
 from telecontract.contract.exchanges import vts_session
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.options import RunOptions
@@ -40,13 +41,18 @@ DELETE = "DELETE /v1/Account/{auth_id}/Masking/Session/{session_uuid}"
 
 @dataclass
 class Walk:
-    """Steps sent as schemathesis cases and judged by the run's checks; failures kept, not raised."""
+    """Steps sent as schemathesis cases and judged by the run's checks; failures kept, not raised.
+
+    A step's body is the fields it sets over the operation's own request (`bodies`), so whatever
+    else the spec requires goes with it.
+    """
 
     api_schema: Any
     spec: Spec
     target: Target
     auth: SendingAuth
     checks: dict[str, Any]
+    bodies: Bodies
     failures: list[BaseException] = field(default_factory=list)
 
     def step(self, operation_id: str, *, body: Any = None, query: dict[str, Any] | None = None, **path: str) -> Any:
@@ -58,7 +64,7 @@ class Walk:
             operation,
             self.target,
             path_parameters=parameters,
-            body=body,
+            body=self.bodies(operation_id, body, media_type=media_type) if body is not None else None,
             media_type=media_type,
             query=query,
         )
@@ -76,8 +82,15 @@ class Walk:
 
 
 @pytest.fixture
-def walk(api_schema: Any, spec: Spec, target: Target, wire_auth: SendingAuth, contract_checks: dict[str, Any]) -> Walk:
-    return Walk(api_schema, spec, target, wire_auth, contract_checks)
+def walk(
+    api_schema: Any,
+    spec: Spec,
+    target: Target,
+    wire_auth: SendingAuth,
+    contract_checks: dict[str, Any],
+    bodies: Bodies,
+) -> Walk:
+    return Walk(api_schema, spec, target, wire_auth, contract_checks, bodies)
 
 
 def parties(target: Target, options: RunOptions) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 import pytest
 
+from telecontract.contract.bodies import Bodies
 from telecontract.contract.failures import RuleViolation
 from telecontract.contract.target import Target
 from telecontract.sink import Delivery, read_deliveries
@@ -79,23 +80,16 @@ def nothing_arrived(webhook: str, what: str) -> RuleViolation:
     return RuleViolation("callback_delivered", f"no {webhook} arrived for {what}", operation=webhook)
 
 
-def place_call(client, callback_url: str) -> str:
-    response = client.post(
-        "/v1/voice",
-        data={
-            "phone_number": "15555551212",
-            "message": "Your code is 1234",
-            "message_type": "OTP",
-            "callback_url": callback_url,
-        },
-    )
+def place_call(client, bodies: Bodies, callback_url: str) -> str:
+    """A Voice v1 message (the spec's own request) whose result is posted to `callback_url`."""
+    response = client.post("/v1/voice", data=bodies("sendVoiceMessage", {"callback_url": callback_url}))
     assert response.status_code == 201, response.text
     return response.json()["reference_id"]
 
 
 @pytest.mark.operations("sendVoiceMessage")
-def test_voice_callback_is_signed_and_matches_the_spec(client, callback_sink) -> None:
-    reference_id = place_call(client, f"{callback_sink.url}/voiceTransactionCallback")
+def test_voice_callback_is_signed_and_matches_the_spec(client, callback_sink, bodies: Bodies) -> None:
+    reference_id = place_call(client, bodies, f"{callback_sink.url}/voiceTransactionCallback")
     mine = [
         d
         for d in deliveries_until(callback_sink.database, lambda ds: any(map(about(reference_id), ds)))
@@ -108,10 +102,12 @@ def test_voice_callback_is_signed_and_matches_the_spec(client, callback_sink) ->
 
 
 @pytest.mark.operations("sendVoiceMessage")
-def test_failed_callbacks_are_retried_after_10_then_30_seconds(client, callback_sink, target: Target) -> None:
+def test_failed_callbacks_are_retried_after_10_then_30_seconds(
+    client, callback_sink, target: Target, bodies: Bodies
+) -> None:
     # A URL of its own, so no other delivery shares its key (and its fail_first count) with this one.
     url = f"{callback_sink.url}/voiceTransactionCallback?fail_first=2&run={uuid.uuid4().hex}"
-    reference_id = place_call(client, url)
+    reference_id = place_call(client, bodies, url)
     wait = 3 * sum(RETRY_SCHEDULE) * target.time_scale + 5
     attempts = retries_of(
         deliveries_until(callback_sink.database, lambda ds: len(retries_of(ds, reference_id)) >= 3, timeout=wait),
@@ -139,15 +135,14 @@ def test_failed_callbacks_are_retried_after_10_then_30_seconds(client, callback_
 
 
 @pytest.mark.operations("createVtsMaskingSession")
-def test_vts_session_callbacks_are_signed_and_match_the_spec(client, callback_sink, target: Target) -> None:
+def test_vts_session_callbacks_are_signed_and_match_the_spec(
+    client, callback_sink, target: Target, bodies: Bodies
+) -> None:
+    # The parties of the spec's example; a session that ends in a minute, and where its callbacks go.
+    asked = {"session_expiry": 60, "callback_url": f"{callback_sink.url}/vtsSessionCallback"}
     response = client.post(
         f"/v1/Account/{target.credentials.vts_auth_id}/Masking/Session/",
-        json={
-            "first_party": "+14155552345",
-            "second_party": "+12165554567",
-            "session_expiry": 60,
-            "callback_url": f"{callback_sink.url}/vtsSessionCallback",
-        },
+        json=bodies("createVtsMaskingSession", asked),
     )
     uuid = response.json()["session_uuid"]
     mine = [
@@ -164,8 +159,9 @@ def test_vts_session_callbacks_are_signed_and_match_the_spec(client, callback_si
 
 @pytest.mark.embedded_only  # a live provider posts events to the URL set in its portal, not ours
 @pytest.mark.operations("controlVoiceCall")
-def test_voice_v2_events_arrive_in_order(client, callback_sink) -> None:
-    dial = {"jsonrpc": "2.0", "method": "dial", "params": {"to": "15550000204", "caller_id_number": "15558675309"}}
+def test_voice_v2_events_arrive_in_order(client, callback_sink, bodies: Bodies) -> None:
+    # The spec's dial, to the mock's number whose callee presses 4 (1555000020D: digit D).
+    dial = bodies("controlVoiceCall", {"params": {"to": "15550000204"}})
     reference_id = client.post("/v2/voice", json=dial).json()["reference_id"]
 
     def completed(ds: list[Delivery]) -> bool:  # every event arrived, in whatever order
