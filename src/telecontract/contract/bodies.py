@@ -201,12 +201,25 @@ class _Filler:
         for keyword in ("oneOf", "anyOf"):
             branches = [self.spec.resolve(branch) for branch in schema.get(keyword, [])]
             if branches and not any(self._valid(value, branch) for branch in branches):
-                for branch in branches:
+                for branch in (b for b in branches if self._fits(value, b, given)):
                     trial = self._complete(value, branch, given, known | _properties(self.spec, branch))
                     if self._valid(trial, branch):
                         value = trial
                         break
         return value
+
+    def _fits(self, value: dict[str, Any], branch: dict[str, Any], given: Mapping[str, Any]) -> bool:
+        """Can the body be this branch: no `const` of it (a `method`) contradicts the body, nor any
+        field the test set? (So a hangup stays a hangup, and no dial is filled in to try.)"""
+        for name, schema in _properties(self.spec, branch).items():
+            if name not in value:
+                continue
+            schema = self.spec.resolve(schema)
+            if isinstance(schema, dict) and "const" in schema and value[name] != schema["const"]:
+                return False
+            if name in given and not isinstance(given[name], Mapping) and not self._valid(value[name], schema):
+                return False
+        return True
 
     def _valid(self, value: Any, schema: Any) -> bool:
         return bool(self.spec.validator(schema).is_valid(value))
