@@ -78,3 +78,101 @@ def test_the_public_api_is_sorted_importable_and_in_the_readme() -> None:
 def test_the_cli_modules_are_importable_without_starting_anything() -> None:
     for module in ("telecontract.cli.gate", "telecontract.cli.load", "telecontract.pytest_plugin"):
         importlib.import_module(module)
+
+
+# ---- the packages' arrows point one way -----------------------------------------------------------
+
+# Root modules that make the public API out of the packages: they may import any package, and no
+# package imports them. Every other root module is shared ground that imports no package.
+FACADES = frozenset({"__init__.py", "testing.py", "routing.py", "pytest_plugin.py"})
+
+
+def node_of(module: str) -> str:
+    """The graph node of a module path under telecontract/: its package, `api` or `shared` at the root."""
+    first, _, rest = module.partition("/")
+    if rest:
+        return first
+    return "api" if first in FACADES else "shared"
+
+
+def module_path(dotted: str) -> str | None:
+    """`telecontract.mock.defects` -> `mock/defects.py` (or `mock/__init__.py`); None outside the package."""
+    parts = dotted.split(".")
+    if parts[0] != "telecontract":
+        return None
+    inner = parts[1:]
+    for cut in range(len(inner), 0, -1):
+        candidate = SOURCE.joinpath(*inner[:cut])
+        if candidate.with_suffix(".py").is_file():
+            return "/".join(inner[:cut]) + ".py"
+        if (candidate / "__init__.py").is_file():
+            return "/".join(inner[:cut]) + "/__init__.py"
+    return "__init__.py"
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every telecontract module `path` imports, at its top or inside a function, as a path."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:  # `from telecontract.mock import defects` imports a module
+                target = module_path(f"{node.module}.{alias.name}") or module_path(node.module)
+                if target:
+                    found.add(target)
+        elif isinstance(node, ast.Import):
+            found.update(filter(None, (module_path(alias.name) for alias in node.names)))
+    return found
+
+
+def package_graph() -> dict[str, dict[str, set[str]]]:
+    """node -> node it imports -> the modules that do (for the message)."""
+    graph: dict[str, dict[str, set[str]]] = {}
+    for path in SOURCE.rglob("*.py"):
+        here = path.relative_to(SOURCE).as_posix()
+        for target in imports_of(path):
+            if node_of(target) != node_of(here):
+                graph.setdefault(node_of(here), {}).setdefault(node_of(target), set()).add(f"{here} -> {target}")
+    return graph
+
+
+def test_the_module_path_of_an_import_is_found_by_its_package() -> None:
+    assert module_path("telecontract.mock.defects") == "mock/defects.py"
+    assert module_path("telecontract.mock.defects.DEFECTS") == "mock/defects.py"
+    assert module_path("telecontract.contract.reports.html") == "contract/reports/html.py"
+    assert module_path("telecontract.sink") == "sink/__init__.py"
+    assert module_path("schemathesis.checks") is None
+    # Same basename, other package: each is its own.
+    assert node_of("contract/options.py") == "contract" and node_of("cli/options.py") == "cli"
+    assert node_of("spec.py") == "shared" and node_of("testing.py") == "api"
+
+
+def test_no_package_imports_in_a_loop() -> None:
+    graph = package_graph()
+    loops = []
+    for start in graph:
+        # Depth-first from each node: a path back to it is a loop.
+        stack = [(start, [start])]
+        seen: set[str] = set()
+        while stack:
+            node, path = stack.pop()
+            for following in graph.get(node, {}):
+                if following == start:
+                    loops.append(" -> ".join([*path, start]))
+                elif following not in seen:
+                    seen.add(following)
+                    stack.append((following, [*path, following]))
+    evidence = {
+        f"{a} -> {b}": sorted(graph[a][b])[:3]
+        for loop in loops
+        for a, b in zip(loop.split(" -> "), loop.split(" -> ")[1:], strict=False)
+    }
+    assert loops == [], f"package import loops: {sorted(set(loops))}\nimports: {evidence}"
+
+
+def test_shared_root_modules_import_no_package_and_no_package_imports_the_api() -> None:
+    graph = package_graph()
+    assert sorted(graph.get("shared", {})) == [], f"shared root modules import packages: {graph.get('shared')}"
+    importers = {node: sorted(edges["api"]) for node, edges in graph.items() if "api" in edges}
+    assert importers == {}, "packages import the public API's facade modules"

@@ -18,12 +18,12 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from telecontract.cli import main
+from telecontract.contract.live_run import guard_for, guarded
 from telecontract.contract.options import RunOptions
 from telecontract.contract.target import described
 from telecontract.credentials import DEFAULTS, ENV_VTS_AUTH_ID, Credentials
 from telecontract.server import serve_in_thread
 from telecontract.spec import load_spec
-from telecontract.wire.live import guard_for, guarded
 
 GATE = [sys.executable, "-c", "from telecontract.cli import main; main()", "gate"]
 

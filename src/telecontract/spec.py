@@ -6,6 +6,7 @@ the contract suite generates cases from the same file, and the drift checks comp
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Iterator
@@ -28,12 +29,28 @@ _chosen: Path | None = None
 
 
 def use_spec(path: Path) -> Spec:
-    """Make `path` the spec of this process (`--spec`): every later `load_spec()` reads it."""
+    """Make `path` the spec of this process (a command's `--spec`): every later `load_spec()` reads it.
+
+    For one run inside a longer-lived process (pytest, `load.run.run`), `spec_chosen` instead."""
     global _chosen
     spec = Spec(read_document(path), source=path)  # fail here, with the file named, if it is bad
     _chosen = path.resolve()
     load_spec.cache_clear()
     return spec
+
+
+@contextlib.contextmanager
+def spec_chosen(path: Path) -> Iterator[Spec]:
+    """`path` as the spec of every `load_spec()` while the block runs (a run's `--spec`), the one
+    chosen before it afterwards: a library caller's process is not changed for good."""
+    global _chosen
+    before = _chosen
+    spec = use_spec(path)
+    try:
+        yield spec
+    finally:
+        _chosen = before
+        load_spec.cache_clear()
 
 
 def default_spec_path() -> Path:

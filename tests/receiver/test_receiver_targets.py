@@ -6,7 +6,7 @@ import pytest
 
 from telecontract import webhooks
 from telecontract.errors import UsageError
-from telecontract.receiver.targets import check_reachable, parse_receiver_urls
+from telecontract.receiver_urls import check_reachable, parse_receiver_urls
 from telecontract.server import free_port
 from telecontract.spec import load_spec
 

@@ -17,12 +17,14 @@ import click
 import pytest
 from rich.table import Table
 
+from telecontract import receiver_urls as receiver_targets
 from telecontract.cli import gate_checks
 from telecontract.cli.console import terminal
 from telecontract.cli.gate_checks import find_suite
 from telecontract.cli.options import RATE, progress_option, spec_option, validity_unit_option
 from telecontract.cli.self_test import run_self_test
 from telecontract.contract import plugin as engine
+from telecontract.contract.live_run import guarded
 from telecontract.contract.options import RunOptions
 from telecontract.contract.progress import GateProgress
 from telecontract.contract.rules import RULES
@@ -36,12 +38,10 @@ from telecontract.phone import redact_number
 from telecontract.progress import Mode
 from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.receiver import suite as receiver_suite
-from telecontract.receiver import targets as receiver_targets
 from telecontract.redaction import redact_text
 from telecontract.spec import load_spec, use_spec
 from telecontract.verdict import Verdict
 from telecontract.webhooks import PROVIDER_TIMEOUT
-from telecontract.wire.live import guarded
 from telecontract.wire.marks import Marks
 
 

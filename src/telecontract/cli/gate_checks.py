@@ -18,6 +18,7 @@ from typing import Any
 from telecontract import suite as suite_package
 from telecontract import webhooks
 from telecontract.contract import plugin as engine
+from telecontract.contract.engine import command_line
 from telecontract.contract.options import RunOptions
 from telecontract.contract.rules import check_rule_levels
 from telecontract.contract.scope import NOT_SELECTED, in_scope, reasons_for
@@ -25,7 +26,7 @@ from telecontract.contract.target import check_defects, check_url
 from telecontract.errors import UsageError
 from telecontract.internals import pytest_test_paths
 from telecontract.numbers import read_numbers
-from telecontract.receiver.targets import parse_receiver_urls
+from telecontract.receiver_urls import parse_receiver_urls
 from telecontract.spec import Spec, load_spec
 
 # pytest options the gate sets on the command line it builds, with the gate's flag for each.
@@ -147,7 +148,7 @@ def engine_options() -> list[str]:
             self.found.extend(name for name in names if name.startswith("--"))
 
     names = Names()
-    engine.pytest_addoption(names)  # type: ignore[arg-type]
+    command_line.pytest_addoption(names)  # type: ignore[arg-type]
     return names.found
 
 

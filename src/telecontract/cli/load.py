@@ -21,7 +21,7 @@ from telecontract.load.thresholds import shown
 from telecontract.mock.defects import DEFECTS
 from telecontract.numbers import read_numbers
 from telecontract.progress import Mode
-from telecontract.receiver.targets import parse_receiver_urls
+from telecontract.receiver_urls import parse_receiver_urls
 from telecontract.spec import load_spec, use_spec
 from telecontract.webhooks import PROVIDER_TIMEOUT
 

@@ -53,7 +53,7 @@ def _secrets() -> tuple[str, ...]:
 
 def _listed_numbers(config: pytest.Config) -> tuple[str, ...]:
     # Imported here: the engine imports the recorder, which imports this module.
-    from telecontract.contract.plugin import run_options
+    from telecontract.contract.engine.command_line import run_options
 
     try:
         return tuple(run_options(config).numbers or ())

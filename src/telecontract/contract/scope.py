@@ -9,9 +9,9 @@ that only works on what an excluded one creates (the spec's links) goes with it.
 
 from __future__ import annotations
 
+from telecontract.contract.live_run import upstreams
 from telecontract.contract.options import RunOptions
 from telecontract.spec import Operation, Spec
-from telecontract.wire.live import upstreams
 from telecontract.wire.marks import Marks
 from telecontract.wire.policy import PROVIDERS, provider_of
 

@@ -8,11 +8,9 @@ that sent nothing is a failure too; one Locust could not finish is an error.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-if TYPE_CHECKING:
-    from telecontract.load.run import LoadReport
+from telecontract.load.results import LoadReport
 
 
 def write(path: Path, report: LoadReport) -> None:

@@ -9,15 +9,12 @@ percentiles. Nothing is measured here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from telecontract.html import charts
 from telecontract.html.render import render
 from telecontract.load import stats_files
 from telecontract.load.figures import Figures
-
-if TYPE_CHECKING:
-    from telecontract.load.run import LoadReport
+from telecontract.load.results import LoadReport
 
 PERCENTILES = ("50%", "95%", "99%")
 # Widths of the percentile lines: Locust counts whole milliseconds, so on a fast target p50, p95 and

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from telecontract import webhooks
+from telecontract.contract.engine.command_line import run_options
 from telecontract.contract.junit_names import pytest_runtest_setup  # noqa: F401 - a hook: JUnit names
 from telecontract.contract.options import RunOptions
-from telecontract.contract.plugin import run_options
 from telecontract.contract.recording import recorder_for
 from telecontract.contract.summary import summary_for
 from telecontract.credentials import Credentials
