@@ -32,22 +32,34 @@ class _Server(uvicorn.Server):
 def serve_in_thread(
     app: Any, host: str = "127.0.0.1", port: int | None = None, limits: ConnectionLimits | None = None
 ) -> Iterator[str]:
-    """Serve `app` until the block ends; yields the base URL."""
-    port = port or free_port(host)
+    """Serve `app` until the block ends; yields the base URL.
+
+    The socket is bound here, once, and handed to uvicorn: no port is picked, closed and bound
+    again, which another process could take in between (parallel test runs do).
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port or 0))
+    except OSError:
+        sock.close()
+        raise
+    port = int(sock.getsockname()[1])
     config = uvicorn_config(app, limits, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
     server = _Server(config)
-    thread = threading.Thread(target=server.run, name=f"asgi-{port}", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"asgi-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"server on {host}:{port} did not start")
-        time.sleep(0.01)
     try:
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"server on {host}:{port} did not start")
+            time.sleep(0.01)
         yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()
 
 
 def wait_until_serving(url: str, timeout: float = 30.0) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -12,31 +15,45 @@ from telecontract.load import stats_files
 from telecontract.progress import ProgressDisplay
 from telecontract.server import wait_until_serving
 
+MOCK_STARTUP_SECONDS = 30.0
+LISTENING = re.compile(rb"listening on (http://127\.0\.0\.1:[0-9]+)")
 
-def start_mock(port: int, sink_url: str, defects: tuple[str, ...], spec: Path | None) -> subprocess.Popen[bytes]:
-    args = [
-        sys.executable,
-        "-m",
-        "telecontract.cli",
-        "mock",
-        "--port",
-        str(port),
-        "--time-scale",
-        "0.01",
-        "--voice-event-url",
-        f"{sink_url}/voiceEvent",
-    ]
+
+def start_mock(sink_url: str, defects: tuple[str, ...], spec: Path | None) -> tuple[subprocess.Popen[bytes], str]:
+    """`telecontract mock` on a port the system picks (`--port 0`): the process and the URL its banner names.
+
+    The mock binds its socket once and says where: no port is picked here, closed and bound again
+    by the mock, which another process could take in between.
+    """
+    args = [sys.executable, "-m", "telecontract.cli", "mock", "--port", "0", "--time-scale", "0.01"]
+    args += ["--voice-event-url", f"{sink_url}/voiceEvent"]
     for defect in defects:
         args += ["--defect", defect]
     if spec is not None:
         args += ["--spec", str(spec)]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    # Unbuffered: the banner arrives when printed, not when a pipe's buffer fills.
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    found: list[str] = []
+    reading = threading.Thread(target=_read_banner, args=(process, found), name="mock-banner", daemon=True)
+    reading.start()
+    reading.join(MOCK_STARTUP_SECONDS)
+    if not found:
+        process.kill()
+        raise UsageError(f"The embedded mock did not start within {MOCK_STARTUP_SECONDS:g} s.")
     try:
-        wait_until_serving(f"http://127.0.0.1:{port}/")
+        wait_until_serving(found[0] + "/")
     except TimeoutError:
         process.kill()
-        raise UsageError("The embedded mock did not start within 30 s.") from None
-    return process
+        raise UsageError(f"The embedded mock did not answer within {MOCK_STARTUP_SECONDS:g} s.") from None
+    return process, found[0]
+
+
+def _read_banner(process: subprocess.Popen[bytes], found: list[str]) -> None:
+    """Finds the URL in the mock's banner, then reads on to the end, so the mock never blocks on a full pipe."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        if not found and (listening := LISTENING.search(line)):
+            found.append(listening.group(1).decode())
 
 
 def run_locust(args: list[str], env: dict[str, str], report_dir: Path, display: ProgressDisplay) -> int:

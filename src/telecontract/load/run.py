@@ -44,7 +44,7 @@ from telecontract.load.settings import (
 from telecontract.progress import ProgressDisplay
 from telecontract.receiver_urls import check_reachable
 from telecontract.redaction import redact_url_credentials
-from telecontract.server import free_port, serve_in_thread
+from telecontract.server import serve_in_thread
 from telecontract.sink import SinkConfig, create_sink
 from telecontract.spec import ENV_SPEC, load_spec, spec_chosen
 from telecontract.wire.guard import Guard, serving
@@ -94,11 +94,9 @@ def _run(plan: LoadPlan) -> LoadReport:
             guard = _guard(plan, sink_url)
             target_url = stack.enter_context(serving(guard))
         else:
-            port = free_port()
-            mock = start_mock(port, sink_url, plan.defects, spec_file)
+            mock, target_url = start_mock(sink_url, plan.defects, spec_file)
             stack.callback(mock.wait, 10)
             stack.callback(mock.terminate)
-            target_url = f"http://127.0.0.1:{port}"
         args = [
             sys.executable,
             "-m",
