@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import random
-import signal
 import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import FrameType
 
 import click
 import pytest
@@ -21,94 +17,26 @@ from telecontract import receiver_urls as receiver_targets
 from telecontract.cli import gate_checks
 from telecontract.cli.console import terminal
 from telecontract.cli.gate_checks import find_suite
+from telecontract.cli.gate_plan import print_plan
+from telecontract.cli.gate_plugins import INTERRUPTED, Collect, Interruption
+from telecontract.cli.gate_report import print_report, written_reports
 from telecontract.cli.options import RATE, progress_option, spec_option, validity_unit_option
 from telecontract.cli.self_test import run_self_test
 from telecontract.contract import plugin as engine
 from telecontract.contract.live_run import guarded
-from telecontract.contract.options import RunOptions
 from telecontract.contract.progress import GateProgress
 from telecontract.contract.rules import RULES
 from telecontract.contract.scope import in_scope, reasons_for
-from telecontract.contract.summary import RunSummary, summary_for
 from telecontract.contract.target import ENV_TARGET_URL, credentials_needed, described, live_target
-from telecontract.credentials import Credentials, unset
+from telecontract.credentials import Credentials
 from telecontract.errors import UsageError
 from telecontract.internals import hypothesis_home
-from telecontract.phone import redact_number
 from telecontract.progress import Mode
 from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.receiver import suite as receiver_suite
 from telecontract.redaction import redact_text
 from telecontract.spec import load_spec, use_spec
-from telecontract.verdict import Verdict
 from telecontract.webhooks import PROVIDER_TIMEOUT
-from telecontract.wire.marks import Marks
-
-
-class _Collect:
-    """A pytest plugin that hands the run's summary back to the CLI, which prints it (the engine does not)."""
-
-    def __init__(self) -> None:
-        self.summary = RunSummary()
-
-    def pytest_configure(self, config: pytest.Config) -> None:
-        self.summary = summary_for(config)
-        config.stash[engine.SUMMARY_PRINTED_BY_CALLER] = True
-
-
-# The shell's code for a process that Ctrl-C (SIGINT) stopped: 128 + 2.
-INTERRUPTED = 130
-
-
-class _Interruption:
-    """Ctrl-C during a run: pytest stops and prints nothing more; the gate says so in one line (exit 130).
-
-    pytest's own answer to a KeyboardInterrupt is its traceback, every error the interrupted fixtures
-    left, and exit status 2 ("the suite could not run"). Here the terminal report is dropped once the
-    interrupt is caught. A KeyboardInterrupt can also land where Python swallows it (a garbage
-    collector callback): the handler then still asks pytest to stop after the running test.
-    """
-
-    def __init__(self) -> None:
-        self.caught = False
-        self.config: pytest.Config | None = None
-        self.session: pytest.Session | None = None
-
-    def pytest_configure(self, config: pytest.Config) -> None:
-        self.config = config
-
-    def pytest_sessionstart(self, session: pytest.Session) -> None:
-        self.session = session
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_keyboard_interrupt(self) -> None:
-        self.caught = True
-        if self.config is not None and (reporter := self.config.pluginmanager.get_plugin("terminalreporter")):
-            writer = self.config.get_terminal_writer()
-            if writer.width_of_current_line:  # a test's letter: the gate's line starts a line of its own
-                writer.line()
-            writer.flush()
-            self.config.pluginmanager.unregister(reporter)
-
-    @contextlib.contextmanager
-    def handled(self) -> Iterator[None]:
-        """Python's own SIGINT handler, which also marks the run interrupted (a SIGINT ignored stays so)."""
-        previous = signal.getsignal(signal.SIGINT)
-        if previous is not signal.default_int_handler or threading.current_thread() is not threading.main_thread():
-            yield
-            return
-
-        def interrupt(signum: int, frame: FrameType | None) -> None:
-            self.caught = True
-            if self.session is not None:
-                self.session.shouldstop = "interrupted"
-            raise KeyboardInterrupt
-
-        signal.signal(signal.SIGINT, interrupt)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, previous)
 
 
 def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -318,7 +246,7 @@ def gate(
         run_self_test(find_suite(suite), seeds, progress, options)  # with --spec and --operation
         return
     if dry_run:
-        _print_plan(options, target.urls if target else None)
+        print_plan(options, target.urls if target else None)
         return
     spec = load_spec()
     gate_checks.check_something_runs(spec, options)
@@ -339,7 +267,7 @@ def gate(
     if junit_xml:
         args.append(f"--junit-xml={junit_xml}")
     args += pytest_args
-    collect, interruption = _Collect(), _Interruption()
+    collect, interruption = Collect(), Interruption()
     started = time.time()
     operation_count = 0 if receivers else len(spec.operations())
     exercised = 0 if receivers else len(in_scope(spec, reasons_for(spec, options)))
@@ -368,117 +296,7 @@ def gate(
         raise SystemExit(INTERRUPTED)
     verdict = collect.summary.verdict(strict=strict, suite_status=exit_code)
     where = ", ".join(sorted(set(receivers.values()))) if receivers else described(options).removeprefix("the ")
-    written = _written(options.report_dir, junit_xml, since=started)
-    _report(collect.summary, verdict, redact_text(where), receiver=bool(receivers), written=written)
+    written = written_reports(options.report_dir, junit_xml, since=started)
+    print_report(collect.summary, verdict, redact_text(where), receiver=bool(receivers), written=written)
     terminal().print(f"seed {seed}; repeat this run with: {options.command()}", soft_wrap=True, highlight=False)
     raise SystemExit(verdict.exit_code)
-
-
-def _marks_text(marks: Marks, operation: object) -> str:
-    marked = marks.of(operation.operation_id)  # type: ignore[attr-defined]
-    parts = []
-    if marked.places_call:
-        parts.append("places calls")
-    if marked.call_switches:
-        parts.append(f"places a call when {', '.join(sorted(marked.call_switches))} is true")
-    if marked.party_fields:
-        parts.append(f"people's numbers in {', '.join(sorted(marked.party_fields))}")
-    if marked.callback_fields:
-        parts.append(f"calls back {', '.join(sorted(marked.callback_fields))}")
-    return "; ".join(parts) or "-"
-
-
-def _print_plan(options: RunOptions, urls: dict[str, str] | None) -> None:
-    """What a run would do, without sending a single request."""
-    console = terminal()
-    spec = load_spec()
-    reasons = reasons_for(spec, options)
-    console.print("[bold]Dry run[/]: nothing is sent.")
-    for surface, url in (urls or {"every surface": "the embedded mock on 127.0.0.1"}).items():
-        console.print(f"target {surface}: {url}")
-    table = Table(title="Operations")
-    for column in ("operation", "plan", "the live-run guard knows (spec marks)"):
-        table.add_column(column, overflow="fold")
-    marks = Marks(spec)
-    for operation in spec.operations():
-        why = reasons.get(operation.operation_id)
-        table.add_row(operation.label, f"left out: {why}" if why else "exercised", _marks_text(marks, operation))
-    console.print(table)
-    budget = options.effective_max_requests
-    rate = options.effective_rate_limit
-    console.print(
-        f"requests: at most {budget} (--max-requests)" if budget else "requests: unbounded (the embedded mock)",
-        f"at {rate}" if rate else "",
-    )
-    console.print(f"calls: {'allowed (--allow-calls)' if options.allow_calls else 'none placed'}")
-    if options.live:
-        where = options.callback_url or "none: callback, recording and play URLs are left out (--callback-url)"
-        console.print(f"callbacks to: {where}")
-    if missing := unset(credentials_needed(spec, options)):
-        console.print(f"credentials: {', '.join(missing)} not set; the run would stop there (exit 2)")
-    elif options.live:
-        console.print("credentials: from the TELECONTRACT_* variables")
-    console.print(f"operations exercised: {len(in_scope(spec, reasons))} of {len(spec.operations())}")
-    if options.numbers:
-        console.print(f"numbers ({len(options.numbers)}, only these go into party fields):")
-        for number in options.numbers:
-            console.print(f"  {redact_number(number)}")
-    elif options.live:
-        console.print("numbers: none listed (--numbers FILE), so no operation that takes a party number runs")
-    else:
-        console.print("numbers: generated for the embedded mock")
-
-
-# What the engine and pytest write, in the order a reader wants them.
-REPORTS = ("report.html", "summary.md", "junit.xml", "traffic.har", "traffic.ndjson")
-
-
-def _written(report_dir: Path | None, junit_xml: Path | None, *, since: float) -> list[Path]:
-    """The reports this run wrote (an earlier run's left in the folder are not this run's)."""
-    paths = [report_dir / name for name in REPORTS] if report_dir else []
-    if junit_xml and junit_xml not in paths:
-        paths.append(junit_xml)
-    # A second of slack: some file systems keep modification times in whole seconds.
-    return [path for path in paths if path.is_file() and path.stat().st_mtime >= since - 1]
-
-
-def _report(
-    summary: RunSummary, verdict: Verdict, target: str, *, receiver: bool = False, written: Sequence[Path] = ()
-) -> None:
-    console = terminal()
-    subject = "webhook" if receiver else "operation"
-    table = Table(title=f"{'Receiver' if receiver else 'Contract'} gate against {target}")
-    table.add_column(subject, no_wrap=True)
-    for column in ("cases", "checks", "failed checks", "errors", "warnings"):
-        table.add_column(column, justify="right")
-    rows = _rows(summary, f"(no single {subject})")
-    for label, *figures in rows:
-        table.add_row(label, *map(str, figures))
-    totals = [sum(column) for column in zip(*(figures for _, *figures in rows), strict=True)] if rows else [0] * 5
-    table.add_row("total", *map(str, totals), style="bold")
-    console.print(table)
-    console.print(f"check kinds: {', '.join(sorted(summary.check_names)) or 'none'}")
-    for (rule, severity, source), count in sorted(summary.rule_counts().items()):
-        colour = "red" if severity == "error" else "yellow"
-        console.print(f"[{colour}]{severity}[/]: {rule} x{count} (source: {source})")
-    for label, why in sorted(summary.out_of_scope.items()):
-        console.print(f"left out: {label}: {why}")
-    if written:  # where to look next, once, before the verdict (as `telecontract load` says it)
-        console.print(f"reports: {', '.join(map(str, written))}", soft_wrap=True, highlight=False)
-    colour = {"PASS": "green", "INCOMPLETE": "yellow"}.get(verdict.label, "red")
-    console.print(f"[bold {colour}]{verdict.label}[/]: {verdict.reason}", soft_wrap=True)  # one line
-
-
-def _rows(summary: RunSummary, elsewhere: str) -> list[tuple[str, int, int, int, int, int]]:
-    """(label, cases, checks, failed checks, errors, warnings) per operation or webhook, so the rows add up
-    to the total: each finding counts on the row it is about, and those about none on a row of their own."""
-    by_row: dict[str, Counter[str]] = {label: Counter() for label in summary.operations}
-    for found in summary.findings:
-        row = found.operation if found.operation in by_row else elsewhere
-        by_row.setdefault(row, Counter())[found.severity] += 1
-    rows = []
-    for label, counts in sorted(by_row.items(), key=lambda item: (item[0] == elsewhere, item[0])):
-        tally = summary.operations.get(label)
-        figures = (tally.cases, tally.checks, tally.failed_checks) if tally else (0, 0, 0)
-        rows.append((label, *figures, counts["error"], counts["warning"]))
-    return rows

@@ -36,3 +36,4 @@ def write_reports(directory: Path, config: pytest.Config, exitstatus: int) -> No
         subject=subject,
     )
     traffic.write_ndjson(directory / "traffic.ndjson", recorder)
+    traffic.write_har(directory / "traffic.har", recorder)
