@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -16,9 +17,15 @@ def write_ndjson(path: Path, recorder: Recorder) -> None:
             out.write(json.dumps(exchange.to_dict(), ensure_ascii=False) + "\n")
 
 
+def _header(headers: dict[str, str], name: str) -> str:
+    """A header's value whatever case the recording kept its name in (HTTP names are case-insensitive)."""
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), "")
+
+
 def _har_entry(exchange: Exchange) -> dict[str, object]:
     started = datetime.fromtimestamp(exchange.started, UTC).isoformat()
-    request_type = exchange.request_headers.get("Content-Type", exchange.request_headers.get("content-type", ""))
+    request_type = _header(exchange.request_headers, "Content-Type")
     post_data = {"postData": {"mimeType": request_type, "text": exchange.request_body}} if exchange.request_body else {}
     return {
         "startedDateTime": started,
@@ -42,7 +49,7 @@ def _har_entry(exchange: Exchange) -> dict[str, object]:
             "cookies": [],
             "content": {
                 "size": len(exchange.response_body.encode()),
-                "mimeType": exchange.response_headers.get("content-type", ""),
+                "mimeType": _header(exchange.response_headers, "Content-Type"),
                 "text": exchange.response_body,
             },
             "redirectURL": "",
@@ -55,11 +62,18 @@ def _har_entry(exchange: Exchange) -> dict[str, object]:
     }
 
 
+def _version() -> str:
+    try:
+        return metadata.version("telecontract")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def write_har(path: Path, recorder: Recorder) -> None:
     har = {
         "log": {
             "version": "1.2",
-            "creator": {"name": "telecontract", "version": "0.1.0"},
+            "creator": {"name": "telecontract", "version": _version()},
             "entries": [_har_entry(e) for e in recorder.exchanges],
         }
     }
