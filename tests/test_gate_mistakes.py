@@ -141,6 +141,9 @@ def test_the_verdict_and_the_left_out_list_print_once_under_the_gate() -> None:
     # Narrowed to one operation: the progress counts that one, not every operation of the spec.
     assert "operations 0/1" in result.stderr and "operations 1/1" in result.stderr
     assert "/10" not in result.stderr.replace("steps", "")
+    # The check kinds are those that judged the one operation, not every rule of the spec.
+    kinds = result.stdout.split("check kinds:", 1)[1].split("left out:", 1)[0]
+    assert "masked_id_differs_from_real_number" in kinds and "deleted_session_is_gone" not in kinds
 
 
 def test_the_gate_says_once_where_it_wrote_its_reports(tmp_path: Path) -> None:

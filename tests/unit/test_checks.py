@@ -11,7 +11,7 @@ import pytest
 
 from telecontract import documents
 from telecontract.contract.checks import DomainRules, read_names_the_requested_resource, status_description_matches_code
-from telecontract.contract.failures import RuleViolation
+from telecontract.contract.failures import NOT_JUDGED, RuleViolation
 from telecontract.contract.times import provider_time
 from telecontract.credentials import Credentials
 from telecontract.mock import voice_v1
@@ -182,3 +182,20 @@ def test_the_documents_texts_are_one_table_the_mock_and_the_contract_share() -> 
     other = {"status": {"code": documents.CALL_IN_PROGRESS, "description": "Call answered"}}
     with pytest.raises(RuleViolation, match="status 103 came as 'Call answered'"):
         status_description_matches_code(None, Response(other), case)
+
+
+def test_a_check_says_when_an_exchange_gave_it_nothing_to_judge() -> None:
+    # schemathesis counts no result for a check that returns True: the run's check kinds and counts
+    # are then the checks that judged something (one operation's run lists that operation's rules).
+    rules = DomainRules()
+    asked = Request(body=b'{"validity_period": 500}', headers={"Content-Type": "application/json"})
+    created = (Response(documents_example(), request=asked), Case(Operation(SMS_VOICE)))
+    voice_read = (Response({"status": {"code": 999}}), Case(Operation("/v1/voice/{reference_id}", "GET"), "GET"))
+    by_name = {getattr(check, "__name__", ""): check for check in rules.checks()}
+    judged = {name for name, check in by_name.items() if check(None, *created) is not NOT_JUDGED}
+    assert {"masked_id_differs_from_real_number", "session_lasts_as_long_as_asked"} <= judged
+    assert "answer_honours_the_request" in judged
+    assert not judged & {"get_returns_what_post_created", "read_shows_the_update", "deleted_session_is_gone"}
+    assert status_description_matches_code(None, *voice_read) is NOT_JUDGED  # no documented text for 999
+    failed = Response({"status": {"code": 2701}}, status_code=400)
+    assert by_name["masked_id_differs_from_real_number"](None, failed, Case(Operation(SMS_VOICE))) is NOT_JUDGED

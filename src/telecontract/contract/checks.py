@@ -24,7 +24,7 @@ from telecontract.contract.exchanges import (
     json_body,
     vts_session,
 )
-from telecontract.contract.failures import RuleViolation
+from telecontract.contract.failures import NOT_JUDGED, RuleViolation
 from telecontract.contract.promises import Promises
 from telecontract.contract.rules import TELESIGN_OPENAPI, inferred
 from telecontract.contract.times import provider_time
@@ -57,11 +57,11 @@ def _parties(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [p for p in (data.get("phone_number_1"), data.get("phone_number_2")) if isinstance(p, dict)]
 
 
-def masked_id_differs_from_real_number(ctx: Any, response: Any, case: Any) -> None:
+def masked_id_differs_from_real_number(ctx: Any, response: Any, case: Any) -> bool | None:
     """A masked id is never a party's real number, and the two masked ids of a session differ."""
     data = _session_data(case, response)
     if data is None:
-        return
+        return NOT_JUDGED
     parties = _parties(data)
     real = {p.get("complete_phone_number") for p in parties}
     masked = [p.get("masked_id") for p in parties if p.get("masked_id") is not None]
@@ -71,11 +71,11 @@ def masked_id_differs_from_real_number(ctx: Any, response: Any, case: Any) -> No
         raise RuleViolation("masked_id_differs_from_real_number", "both parties got the same masked_id")
 
 
-def country_fields_agree_with_number(ctx: Any, response: Any, case: Any) -> None:
+def country_fields_agree_with_number(ctx: Any, response: Any, case: Any) -> bool | None:
     """country_code, ISO2, ISO3 and name are those of the party's number."""
     data = _session_data(case, response)
     if data is None:
-        return
+        return NOT_JUDGED
     for party in _parties(data):
         number = party.get("complete_phone_number", "")
         try:
@@ -91,16 +91,18 @@ def country_fields_agree_with_number(ctx: Any, response: Any, case: Any) -> None
             )
 
 
-def status_code_agrees_with_status_code(ctx: Any, response: Any, case: Any) -> None:
+def status_code_agrees_with_status_code(ctx: Any, response: Any, case: Any) -> bool | None:
     """The HTTP status and the body's status.code pair up as the documents map them."""
     body = json_body(response)
     if not isinstance(body, dict) or not isinstance(body.get("status"), dict):
-        return
+        return NOT_JUDGED
     code = body["status"].get("code")
     expected = STATUS_PAIRS.get((case.method.upper(), case.operation.path), {}).get(response.status_code)
     if case.operation.path in MASKING_PATHS and response.status_code == 400 and code in range(2700, 2800):
         expected = MASKING_400_CODES
-    if expected is not None and code not in expected:
+    if expected is None:
+        return NOT_JUDGED  # the documents pair nothing with this status
+    if code not in expected:
         raise RuleViolation(
             "status_code_agrees_with_status_code",
             f"HTTP {response.status_code} came with status.code {code}; the documents pair it with "
@@ -109,14 +111,14 @@ def status_code_agrees_with_status_code(ctx: Any, response: Any, case: Any) -> N
         )
 
 
-def status_description_matches_code(ctx: Any, response: Any, case: Any) -> None:
+def status_description_matches_code(ctx: Any, response: Any, case: Any) -> bool | None:
     """A Voice v1 status.description is the Voice API page's text for its code."""
     if not (is_operation(case, "POST", "/v1/voice") or is_operation(case, "GET", VOICE_CALL)):
-        return
+        return NOT_JUDGED
     body = json_body(response)
     status = body.get("status") if isinstance(body, dict) else None
     if not isinstance(status, dict) or status.get("code") not in VOICE_DESCRIPTIONS:
-        return
+        return NOT_JUDGED
     documented = VOICE_DESCRIPTIONS[status["code"]]
     if str(status.get("description", "")).strip().lower() != documented.lower():
         raise RuleViolation(
@@ -125,18 +127,18 @@ def status_description_matches_code(ctx: Any, response: Any, case: Any) -> None:
         )
 
 
-def read_names_the_requested_resource(ctx: Any, response: Any, case: Any) -> None:
+def read_names_the_requested_resource(ctx: Any, response: Any, case: Any) -> bool | None:
     """A read answers for the call or session its path names."""
     body = json_body(response)
     if response.status_code != 200 or not isinstance(body, dict):
-        return
+        return NOT_JUDGED
     parameters = case.path_parameters or {}
     if is_operation(case, "GET", VOICE_CALL):
         asked, answered = str(parameters.get("reference_id", "")), body.get("reference_id")
     elif is_operation(case, "GET", VTS_SESSION):
         asked, answered = str(parameters.get("session_uuid", "")), vts_session(body).get("session_uuid")
     else:
-        return
+        return NOT_JUDGED
     if not isinstance(answered, str) or answered.upper() != asked.upper():
         raise RuleViolation(
             "read_names_the_requested_resource", f"{case.operation.label} asked for {asked}, answered for {answered}"
@@ -186,36 +188,36 @@ class DomainRules:
             *self.promises.checks(),
         ]
 
-    def reference_id_is_unique(self, ctx: Any, response: Any, case: Any) -> None:
+    def reference_id_is_unique(self, ctx: Any, response: Any, case: Any) -> bool | None:
         """Every created transaction gets a reference_id no other transaction had."""
         if (
             not is_operation(case, "POST", "/v1/voice", "/v2/voice", *MASKING_PATHS)
             or not 200 <= response.status_code < 300
         ):
-            return
+            return NOT_JUDGED
         body = json_body(response)
         if not isinstance(body, dict) or (case.operation.path == "/v2/voice" and body.get("status") != "dial_accepted"):
-            return  # an action on a live call names that call; only a dial creates one
+            return NOT_JUDGED  # an action on a live call names that call; only a dial creates one
         reference_id = body.get("reference_id")
         if not isinstance(reference_id, str):
-            return
+            return NOT_JUDGED
         fingerprint = _fingerprint(response)
         seen = self.reference_ids.setdefault(reference_id.upper(), fingerprint)
         if seen != fingerprint:  # the same exchange may be checked twice; another one may not match
             raise RuleViolation("reference_id_is_unique", f"reference_id {reference_id} was already issued")
 
-    def session_end_on_is_creation_plus_validity(self, ctx: Any, response: Any, case: Any) -> None:
+    def session_end_on_is_creation_plus_validity(self, ctx: Any, response: Any, case: Any) -> bool | None:
         """session_end_on is the creation time (status.updated_on) plus validity, in the account's unit."""
         data = _session_data(case, response)
         if data is None:
-            return
+            return NOT_JUDGED
         created, ends = _created_and_end(json_body(response), data)
         try:
             validity = int(data["validity"])
         except (KeyError, TypeError, ValueError):
             validity = None
         if created is None or ends is None or validity is None:
-            return  # shape problems are the schema check's to report
+            return NOT_JUDGED  # shape problems are the schema check's to report
         due = timedelta(seconds=validity * self.validity_seconds)
         if abs((ends - created) - due) > END_ON_TOLERANCE:
             raise RuleViolation(
@@ -224,14 +226,14 @@ class DomainRules:
                 f"is {due} (set --validity-unit if the account counts otherwise)",
             )
 
-    def masked_id_serves_one_session_per_party(self, ctx: Any, response: Any, case: Any) -> None:
+    def masked_id_serves_one_session_per_party(self, ctx: Any, response: Any, case: Any) -> bool | None:
         """No masked id serves two active sessions that share a party."""
         data = _session_data(case, response)
         if data is None:
-            return
+            return NOT_JUDGED
         now, ends = _created_and_end(json_body(response), data)
         if now is None or ends is None:
-            return
+            return NOT_JUDGED
         parties = frozenset(p.get("complete_phone_number") for p in _parties(data))
         ends = now + (ends - now) * self.time_scale  # when the target really frees the ids
         lease = _Lease(parties, ends)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from telecontract.findings import Finding
 from telecontract.provenance import Provenance
+
+# What a check returns when the exchange gives it nothing to judge (another operation, an error
+# answer): schemathesis then counts no result for it, as its own built-ins do, so a run's check
+# kinds and counts are the checks that judged something.
+NOT_JUDGED: Final = True
 
 
 class RuleViolation(AssertionError):

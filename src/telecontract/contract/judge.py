@@ -17,7 +17,7 @@ import orjson
 from schemathesis import checks as builtin
 from schemathesis.errors import FailureGroup
 
-from telecontract.contract.failures import RuleViolation
+from telecontract.contract.failures import NOT_JUDGED, RuleViolation
 from telecontract.contract.rules import finding, promoted
 from telecontract.findings import Finding
 from telecontract.internals import custom_check_error, probe_rate_limited
@@ -65,14 +65,14 @@ class Judge:
         @functools.wraps(check)
         def judged(ctx: Any, response: Any, case: Any) -> Any:
             if builtin_check and not ctx.config.get_by_name(name=check.__name__).enabled:
-                return None  # a built-in the run's configuration does not enable
+                return NOT_JUDGED  # a built-in the run's configuration does not enable
             if response.status_code == RATE_LIMITED:
-                return None
+                return NOT_JUDGED
             try:
                 return check(ctx, response, case)
             except (AssertionError, FailureGroup) as raised:
                 if probe_rate_limited(raised):
-                    return None  # the check's own probe was rate limited
+                    return NOT_JUDGED  # the check's own probe was rate limited
                 found = self.weighed(self._finding(check.__name__, raised, self.label(case)))
                 if found.counts_against(strict=self.strict):
                     raise

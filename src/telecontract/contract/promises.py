@@ -29,7 +29,7 @@ from telecontract.contract.exchanges import (
     vts_listed,
     vts_session,
 )
-from telecontract.contract.failures import RuleViolation
+from telecontract.contract.failures import NOT_JUDGED, RuleViolation
 from telecontract.contract.rules import MASKING_LIFETIME, MASKING_PARTIES
 from telecontract.contract.times import provider_time
 
@@ -159,21 +159,21 @@ class Promises:
 
     # ---- the checks --------------------------------------------------------------------------
 
-    def answer_honours_the_request(self, ctx: Any, response: Any, case: Any) -> None:
+    def answer_honours_the_request(self, ctx: Any, response: Any, case: Any) -> bool | None:
         """A create's or update's answer carries the values its request set: parties, limits, settings."""
         self.record(case, response)
         asked, body = request_json(response), json_body(response)
         if not 200 <= response.status_code < 300 or not isinstance(asked, dict) or not isinstance(body, dict):
-            return
+            return NOT_JUDGED
         if is_operation(case, "POST", *MASKING_PATHS):
             _masking_parties(case, asked, body)
-            return
+            return None
         if is_operation(case, "POST", VTS_SESSIONS):
             names = VTS_PARTIES + VTS_SETTINGS
         elif is_operation(case, "POST", VTS_SESSION):
             names = VTS_SETTINGS
         else:
-            return
+            return NOT_JUDGED
         session = vts_session(body)
         for name in names:
             if name in asked and name in session and _text(session[name]) != _text(asked[name]):
@@ -181,32 +181,38 @@ class Promises:
                     "answer_honours_the_request",
                     f"{name} was asked as {_text(asked[name])}, the answer says {_text(session[name])}",
                 )
+        return None
 
-    def session_lasts_as_long_as_asked(self, ctx: Any, response: Any, case: Any) -> None:
+    def session_lasts_as_long_as_asked(self, ctx: Any, response: Any, case: Any) -> bool | None:
         """A session ends when its request asked: validity_period (masking), session_expiry (VTS)."""
         self.record(case, response)
         if is_operation(case, "POST", *MASKING_PATHS):
-            self._masking_lifetime(response)
-            return
+            return self._masking_lifetime(response)
         if not 200 <= response.status_code < 300:
-            return
+            return NOT_JUDGED
         body = json_body(response)
         if is_operation(case, "POST", VTS_SESSIONS, VTS_SESSION) and isinstance(body, dict):
             shown = [vts_session(body)]
         else:
             shown = [session for _, session, _ in self._reads(case, response)]
-        for session in shown:
-            promised = self.sessions.get(str(session.get("session_uuid")))
-            if promised is not None and promised.expiry is not None:
-                _vts_lifetime(session, promised)
+        judged = [
+            (session, promised)
+            for session in shown
+            if (promised := self.sessions.get(str(session.get("session_uuid")))) and promised.expiry is not None
+        ]
+        for session, promised in judged:
+            _vts_lifetime(session, promised)
+        return None if judged else NOT_JUDGED
 
-    def get_returns_what_post_created(self, ctx: Any, response: Any, case: Any) -> None:
+    def get_returns_what_post_created(self, ctx: Any, response: Any, case: Any) -> bool | None:
         """A VTS session read back (get or list) has the parties, number and settings its create set."""
         self.record(case, response)
+        judged = NOT_JUDGED
         for uuid, session, how in self._reads(case, response):
             promised = self.sessions.get(uuid)
             if promised is None:
                 continue
+            judged = None
             differing = sorted(
                 name
                 for name, value in promised.created.items()
@@ -217,41 +223,48 @@ class Promises:
                     "get_returns_what_post_created",
                     f"session {uuid} read back by {how} with a different {', '.join(differing)} than its create set",
                 )
+        return judged
 
-    def read_shows_the_update(self, ctx: Any, response: Any, case: Any) -> None:
+    def read_shows_the_update(self, ctx: Any, response: Any, case: Any) -> bool | None:
         """After an update, every read of the session (get and list) shows the values it set."""
         self.record(case, response)
+        judged = NOT_JUDGED
         for uuid, session, how in self._reads(case, response):
             promised = self.sessions.get(uuid)
             for name, value in sorted(promised.updated.items()) if promised else ():
+                judged = None
                 if name in session and _text(session[name]) != value:
                     raise RuleViolation(
                         "read_shows_the_update",
                         f"session {uuid} read back by {how} with {name} {_text(session[name])}; the update set {value}",
                     )
+        return judged
 
-    def deleted_session_is_gone(self, ctx: Any, response: Any, case: Any) -> None:
+    def deleted_session_is_gone(self, ctx: Any, response: Any, case: Any) -> bool | None:
         """After a delete, a read of the session answers 404 (or the session marked expired, as
         Plivo's page says a delete does), and the list shows it as nothing else."""
         self.record(case, response)
+        judged = NOT_JUDGED
         for uuid, session, how in self._reads(case, response):
+            judged = None if uuid in self.deleted else judged
             if uuid in self.deleted and session.get("status") != "expired":
                 raise RuleViolation(
                     "deleted_session_is_gone",
                     f"session {uuid} was deleted, yet {how} answered {response.status_code} with it "
                     f"{session.get('status') or 'without a status'}",
                 )
+        return judged
 
     # ---- masking sessions: no reads, so the answer alone is held to its request --------------
 
-    def _masking_lifetime(self, response: Any) -> None:
+    def _masking_lifetime(self, response: Any) -> bool | None:
         asked, body = request_json(response), json_body(response)
         data = body.get("session_data") if isinstance(body, dict) and response.status_code == 200 else None
         if not isinstance(asked, dict) or not isinstance(data, dict):
-            return
+            return NOT_JUDGED
         validity = _whole(asked.get("validity_period"))
         if validity is None:
-            return
+            return NOT_JUDGED
         answered = _whole(data.get("validity"))
         if answered is not None and answered != validity:
             raise RuleViolation(
@@ -263,7 +276,7 @@ class Promises:
         created = provider_time(status.get("updated_on")) if isinstance(status, dict) else None
         ends = provider_time(data.get("session_end_on"))
         if created is None or ends is None:
-            return
+            return None  # the validity was judged; the times are the schema check's
         due = timedelta(seconds=validity * self.validity_seconds)
         if abs((ends - created) - due) > MASKING_TOLERANCE:
             raise RuleViolation(
