@@ -56,3 +56,28 @@ def test_a_failed_configure_lets_the_spec_go_too(pytester: pytest.Pytester, one_
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert len(load_spec().operations()) == before
+
+
+def test_a_teams_profile_of_the_same_name_is_theirs_again_after_the_run(pytester: pytest.Pytester) -> None:
+    from hypothesis import settings
+    from hypothesis.errors import InvalidArgument
+
+    try:
+        before: settings | None = settings.get_profile("quick")
+    except InvalidArgument:
+        before = None
+    settings.register_profile("quick", max_examples=7)
+    try:
+        pytester.makepyfile(
+            "from hypothesis import settings\n\n"
+            "def test_ours_during_the_run():\n"
+            "    assert settings.default.max_examples == 5\n"
+        )
+        result = pytester.runpytest_inprocess(
+            "-p", "telecontract.contract.plugin", "--hypothesis-profile=quick", "-p", "no:cacheprovider"
+        )
+        result.assert_outcomes(passed=1)
+        assert settings.get_profile("quick").max_examples == 7
+    finally:
+        if before is not None:
+            settings.register_profile("quick", before)
