@@ -1,8 +1,8 @@
 """pyproject.toml's version ranges say what was tested, and CI tries the lowest of them.
 
-Each direct dependency (the `test` extra's too) has a lower bound and a `# tested LOW – HIGH`
-comment whose LOW is that bound; those that have broken us, or whose internals we touch, have an
-upper bound that HIGH lies under. `.ci/lowest-versions` installs the lower bounds
+Each direct dependency (the `test` extra's too) has a lower bound and a comment
+`# tested LOW \u2013 HIGH` (an en dash) whose LOW is that bound; those that have broken us, or
+whose internals we touch, have an upper bound that HIGH lies under. `.ci/lowest-versions` installs the lower bounds
 (`uv pip install --resolution lowest-direct`) and runs the gate there; `.ci/run` calls it after
 README's test command, which stays its own line.
 """
@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = ROOT / "pyproject.toml"
-REQUIREMENT = re.compile(r"^\s*\"(?P<spec>[^\"]+)\",\s*#.*?\btested (?P<low>\S+) – (?P<high>\S+)")
+REQUIREMENT = re.compile(r"^\s*\"(?P<spec>[^\"]+)\",\s*#.*?\btested (?P<low>\S+) \u2013 (?P<high>\S+)")
 CAPPED = {"schemathesis", "pytest", "hypothesis", "locust", "jsonschema-rs", "respx"}
 
 
@@ -53,7 +53,7 @@ def tested_lines() -> dict[str, re.Match[str]]:
 @pytest.mark.parametrize("spec", declared(), ids=name_of)
 def test_each_dependency_states_the_range_it_was_tested_on(spec: str) -> None:
     line = tested_lines().get(spec)
-    assert line, f'{spec}: its line in pyproject.toml needs a "# tested LOW – HIGH" comment'
+    assert line, f'{spec}: its line in pyproject.toml needs a "# tested LOW \u2013 HIGH" comment'
     low, high = bounds(spec)
     assert line["low"] == low, f"{spec}: the lower bound is not the lowest version tested ({line['low']})"
     assert version(line["high"]) >= version(low)
@@ -74,5 +74,5 @@ def test_ci_runs_the_lowest_versions_after_readmes_test_command() -> None:
 
 def test_readme_gives_the_command_for_the_lowest_versions() -> None:
     readme = (ROOT / "README.md").read_text()
-    development = readme.split("\n## Development\n", 1)[1].split("\n## ", 1)[0]
+    development = readme.split("\n## Development", 1)[1].split("\n## ", 1)[0]
     assert "--resolution lowest-direct" in development and ".ci/lowest-versions" in development
