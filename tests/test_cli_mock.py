@@ -12,11 +12,14 @@ from telecontract.mock.defects import DEFECTS
 MOCK = [sys.executable, "-m", "telecontract.cli", "mock"]
 
 
-def test_list_defects_gives_one_line_each_with_its_rule() -> None:
+def test_list_defects_gives_each_defect_and_the_finding_that_proves_it_caught() -> None:
     listed = subprocess.run([*MOCK, "--list-defects"], capture_output=True, text=True, timeout=60)
     lines = listed.stdout.strip().splitlines()
-    assert listed.returncode == 0 and len(lines) == len(DEFECTS) >= 15
-    assert all("(caught by " in line for line in lines)
+    assert listed.returncode == 0 and len(lines) == 2 * len(DEFECTS) >= 30
+    for (name, defect), described, caught in zip(sorted(DEFECTS.items()), lines[::2], lines[1::2], strict=True):
+        assert described.startswith(name) and defect.description in described
+        expected = defect.expected
+        assert caught.strip() == f"caught by {expected.rule} on {expected.where}, saying {expected.detail!r}"
 
 
 def test_mock_prints_its_url_and_serves() -> None:
