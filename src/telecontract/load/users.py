@@ -1,9 +1,15 @@
-"""The base of every load user: signed requests, every response checked against the spec."""
+"""The base of every load user: signed requests, every response checked against the spec.
+
+Request bodies come from the run's spec too (`body_from_spec`), as the contract suite's do
+(`telecontract.contract.bodies`): an edited spec that adds a required field gets it in every
+request, not a 400 per request and a failed run on a false alarm.
+"""
 
 from __future__ import annotations
 
 import os
 import random
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,6 +18,8 @@ from locust import FastHttpUser
 from locust.exception import RescheduleTask
 
 from telecontract.client_auth import auth_headers
+from telecontract.contract.bodies import Bodies
+from telecontract.contract.generation import LiveLimits
 from telecontract.credentials import Credentials
 from telecontract.load import plugin  # noqa: F401 - registers --thresholds for every scenario
 from telecontract.load.settings import ENV_NUMBERS, ENV_SINK_URL
@@ -19,6 +27,9 @@ from telecontract.load.validation import violation
 from telecontract.spec import load_spec
 
 FORM = "application/x-www-form-urlencoded"
+SINK_URL = os.environ.get(ENV_SINK_URL, "http://127.0.0.1:8090")
+# Against a live target, the numbers the run may use (`--numbers`): every party comes from them.
+LISTED = tuple(n for n in os.environ.get(ENV_NUMBERS, "").split(",") if n)
 
 
 class ContractUser(FastHttpUser):
@@ -27,7 +38,7 @@ class ContractUser(FastHttpUser):
     abstract = True
     credentials = Credentials.from_env()
     spec = load_spec()
-    sink_url = os.environ.get(ENV_SINK_URL, "http://127.0.0.1:8090")
+    sink_url = SINK_URL
 
     def call(
         self,
@@ -36,7 +47,7 @@ class ContractUser(FastHttpUser):
         *,
         path: str,
         json: Any = None,
-        form: dict[str, str] | None = None,
+        form: Mapping[str, Any] | None = None,
         expect: tuple[int, ...] = (200,),
     ) -> Any:
         """Send one request of `operation_id`; a response off the spec or off `expect` is a failure."""
@@ -70,8 +81,24 @@ class ContractUser(FastHttpUser):
         raise RescheduleTask()  # the rest of this journey makes no sense without the step above
 
 
-# Against a live target, the numbers the run may use (`--numbers`): every party comes from them.
-LISTED = tuple(n for n in os.environ.get(ENV_NUMBERS, "").split(",") if n)
+# Built once per process, when a scenario loads (before Locust starts its clock): filling in what
+# an edited spec requires may take a schemathesis search, which no request should wait for.
+_bodies = Bodies(
+    ContractUser.spec,
+    # A live run (only one has `--numbers`): the listed parties, its receiver for the URLs the
+    # provider calls, and no session switched to call anyone.
+    live=LiveLimits(LISTED, SINK_URL, allow_calls=False) if LISTED else None,
+)
+
+
+def body_from_spec(operation_id: str, fields: Mapping[str, Any] | None = None) -> Any:
+    """The body of `operation_id` from the run's spec, with `fields` set: call it once, at module level.
+
+    As a suite test's (`telecontract.contract.bodies`): the operation's request example, whatever
+    else the run's spec requires, and `fields` over it (`{"params": {...}}` keeps the example's
+    other params). A request sets its own fields (its parties) over it: `BODY | {"to": ...}`.
+    """
+    return _bodies(operation_id, fields)
 
 
 def party(prefix: str, population: int) -> str:

@@ -1,8 +1,9 @@
 """Masking session creation under concurrency: riders and drivers get masked numbers.
 
 Measures session creation latency and failure ratio for TeleSign (sms, sms_voice) and VTS
-(create -> get -> delete). Every response is checked against the spec: a 200 with a wrong body is
-a failure. Run headless with thresholds, e.g.
+(create -> get -> delete). Each create's body comes from the run's spec (an edited spec's required
+field included) with the rider's and driver's numbers set. Every response is checked against the
+spec: a 200 with a wrong body is a failure. Run headless with thresholds, e.g.
 
     locust -f src/telecontract/load/scenarios/masking_sessions.py --headless -u 50 -r 25 -t 30s \\
         --host http://127.0.0.1:8080 --thresholds "p95<200;fail_ratio<0.01"
@@ -12,7 +13,12 @@ from __future__ import annotations
 
 from locust import constant, run_single_user, task
 
-from telecontract.load.users import ContractUser, two_parties
+from telecontract.load.users import ContractUser, body_from_spec, two_parties
+
+# Each create's body, from the run's spec: how long the session lasts is ours, the parties each request's.
+SMS_VOICE_SESSION = body_from_spec("createSmsVoiceMaskedSession", {"validity_period": 600})
+SMS_SESSION = body_from_spec("createSmsMaskedSession", {"validity_period": 600})
+VTS_SESSION = body_from_spec("createVtsMaskingSession", {"session_expiry": 600})
 
 
 class RiderUser(ContractUser):
@@ -28,7 +34,7 @@ class RiderUser(ContractUser):
             "create_sms_voice_session",
             "createSmsVoiceMaskedSession",
             path="/v1/anonymous/session/sms_voice",
-            json=self.riders_and_drivers() | {"validity_period": 600},
+            json=SMS_VOICE_SESSION | self.riders_and_drivers(),
         )
 
     @task(1)
@@ -37,7 +43,7 @@ class RiderUser(ContractUser):
             "create_sms_session",
             "createSmsMaskedSession",
             path="/v1/anonymous/session/sms",
-            json=self.riders_and_drivers() | {"validity_period": 600},
+            json=SMS_SESSION | self.riders_and_drivers(),
         )
 
     @task(2)
@@ -48,11 +54,7 @@ class RiderUser(ContractUser):
             "vts_create_session",
             "createVtsMaskingSession",
             path=sessions,
-            json={
-                "first_party": "+" + rider,
-                "second_party": "+" + driver,
-                "session_expiry": 600,
-            },
+            json=VTS_SESSION | {"first_party": "+" + rider, "second_party": "+" + driver},
         )
         session = f"{sessions}{created['session_uuid']}/"
         self.call("vts_get_session", "getVtsMaskingSession", path=session)

@@ -16,8 +16,10 @@ import httpx
 import orjson
 from locust import constant, run_single_user, task
 
-from telecontract.load.users import ContractUser
+from telecontract.load.users import ContractUser, body_from_spec
 
+# The dial, from the run's spec: to a number whose callee answers and presses 3 (the mock's carrier).
+DIAL = body_from_spec("controlVoiceCall", {"method": "dial", "params": {"to": "15550000203"}})
 EXPECTED = ["dial_completed", "play_completed", "call_completed"]
 # Locust logs at INFO: httpx would log every poll of the receiver, burying Locust's own lines.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -39,11 +41,7 @@ class CallerUser(ContractUser):
             "controlVoiceCall",
             path="/v2/voice",
             expect=(202,),
-            json={
-                "jsonrpc": "2.0",
-                "method": "dial",
-                "params": {"to": "15550000203", "caller_id_number": "15558675309"},
-            },
+            json=DIAL,
         )
         reference_id = accepted["reference_id"]
         started = time.monotonic()
