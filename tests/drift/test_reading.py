@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from telecontract.drift.findings import ERROR, INFO
-from telecontract.drift.spec_diff import TYPE_RULES, diff
+from telecontract.drift.spec_diff import diff
+from telecontract.drift.spec_rules import TYPE_RULES
 from telecontract.spec import Spec
 
 PHONE = "^[1-9][0-9]{6,14}$"

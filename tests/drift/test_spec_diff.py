@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from telecontract.drift.spec_diff import FIELD_RULES, diff
+from telecontract.drift.spec_diff import diff
+from telecontract.drift.spec_rules import FIELD_RULES
 from telecontract.spec import Spec, load_spec
 
 Edit = Callable[[dict[str, Any]], None]

@@ -21,7 +21,8 @@ import yaml
 from telecontract.drift.constraints import CONSTRAINTS, Constraint
 from telecontract.drift.findings import ERROR, INFO, exit_code
 from telecontract.drift.severity import read_levels
-from telecontract.drift.spec_diff import CONSTRAINT_RULES, RULES, SHAPE_RULES, diff
+from telecontract.drift.spec_diff import diff
+from telecontract.drift.spec_rules import CONSTRAINT_RULES, RULES, SHAPE_RULES
 from telecontract.errors import UsageError
 from telecontract.spec import Spec, load_spec
 
