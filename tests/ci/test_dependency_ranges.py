@@ -41,7 +41,7 @@ def version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", text))
 
 
-def tested_lines() -> dict[str, re.Match[str]]:
+def lines_with_tested_range() -> dict[str, re.Match[str]]:
     found = {}
     for line in PYPROJECT.read_text().splitlines():
         match = REQUIREMENT.match(line)
@@ -52,7 +52,7 @@ def tested_lines() -> dict[str, re.Match[str]]:
 
 @pytest.mark.parametrize("spec", declared(), ids=name_of)
 def test_each_dependency_states_the_range_it_was_tested_on(spec: str) -> None:
-    line = tested_lines().get(spec)
+    line = lines_with_tested_range().get(spec)
     assert line, f'{spec}: its line in pyproject.toml needs a "# tested LOW \u2013 HIGH" comment'
     low, high = bounds(spec)
     assert line["low"] == low, f"{spec}: the lower bound is not the lowest version tested ({line['low']})"
