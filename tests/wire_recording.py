@@ -85,8 +85,9 @@ class Upstream:
 
 
 @contextmanager
-def upstream(redirect: bool = False) -> Iterator[tuple[str, Upstream]]:
-    app = Upstream(create_app(MockConfig(credentials=Credentials.from_env())), redirect=redirect)
+def upstream(redirect: bool = False, **config: Any) -> Iterator[tuple[str, Upstream]]:
+    """The mock (`config`: its MockConfig settings, quirks say) on loopback, behind the recorder."""
+    app = Upstream(create_app(MockConfig(credentials=Credentials.from_env(), **config)), redirect=redirect)
     with serve_in_thread(app) as url:
         yield url, app
 
