@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from telecontract import auth
+from telecontract import callback_signing
 from telecontract.credentials import Credentials
 from telecontract.server import free_port, wait_until_serving
 from telecontract.sink.store import tally
@@ -60,7 +60,7 @@ def wrk_intake(
                 f'{{"reference_id":"{n:032X}","status":{{"code":100,"description":"Call answered",'
                 f'"updated_on":"2026-11-25T10:00:00.000000Z"}}}}'
             ).encode()
-            signature = auth.sign_telesign_callback(
+            signature = callback_signing.sign_telesign_callback(
                 customer_id=credentials.telesign_customer_id, api_key=credentials.telesign_api_key, body=body
             )
             out.write(f"{signature}\t{body.decode()}\n")

@@ -1,4 +1,5 @@
-"""Signing and verifying provider auth, shared by the mock, the client side and the sink.
+"""Signing and verifying provider auth on requests, shared by the mock, the client side and the sink
+(callbacks the provider signs: `telecontract.callback_signing`).
 
 One module so that the mock and every client compute the TeleSign string to sign the same way:
 a change here changes both sides, and the official SDK tests keep both honest.
@@ -15,8 +16,6 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
-from typing import Any
-from urllib.parse import parse_qs, urlparse, urlunparse
 
 HMAC_METHOD = "HMAC-SHA256"
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
@@ -39,7 +38,7 @@ REUSED_NONCE = AuthFailure(-30004, "Nonce already used")
 BAD_AUTH_METHOD = AuthFailure(-30005, "Unsupported X-TS-Auth-Method")
 
 
-def _hmac_b64(key: bytes, message: bytes) -> str:
+def hmac_b64(key: bytes, message: bytes) -> str:
     return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode("ascii")
 
 
@@ -93,7 +92,7 @@ def telesign_hmac_headers(
         method=method, content_type=content_type, date=date, nonce=nonce, body=body, resource=resource
     )
     headers = {
-        "Authorization": f"TSA {customer_id}:{_hmac_b64(decode_api_key(api_key), to_sign)}",
+        "Authorization": f"TSA {customer_id}:{hmac_b64(decode_api_key(api_key), to_sign)}",
         "Date": date,
         "X-TS-Auth-Method": HMAC_METHOD,
         "X-TS-Nonce": nonce,
@@ -218,7 +217,7 @@ def verify_telesign(
         resource=resource,
         ts_date=ts_date,
     )
-    expected_signature = _hmac_b64(decode_api_key(api_key), to_sign)
+    expected_signature = hmac_b64(decode_api_key(api_key), to_sign)
     if not hmac.compare_digest(expected_signature.encode(), signature.encode()):
         return BAD_SIGNATURE
     # Only a correctly signed request may spend a nonce, or anyone could burn them. The documents
@@ -239,132 +238,3 @@ def _sent_at(value: str) -> float | None:
         return parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-
-
-# ---- callbacks ------------------------------------------------------------------------------
-# What a provider signs a callback with, as each provider's own material says, so that a receiver
-# written with the provider's SDK or sample accepts what we send (tests run those against us).
-
-
-def sign_telesign_callback(*, customer_id: str, api_key: str, body: bytes) -> str:
-    """`TSA {customer_id}:{signature}`: base64 HMAC-SHA256 over the raw body, keyed with the decoded API key.
-
-    TeleSign's "Authenticate callbacks" page: the string to sign is the body alone. TeleSign puts the
-    value in both `Authorization` and `X-TS-Authorization`.
-    """
-    return f"TSA {customer_id}:{_hmac_b64(decode_api_key(api_key), body)}"
-
-
-def verify_telesign_callback(*, authorization: str, api_keys: Mapping[str, str], body: bytes) -> bool:
-    """Does one `Authorization` / `X-TS-Authorization` value sign `body` for a known customer?"""
-    if not authorization.startswith("TSA "):
-        return False
-    customer_id, _, signature = authorization[4:].partition(":")
-    api_key = api_keys.get(customer_id)
-    if api_key is None:
-        return False
-    expected = _hmac_b64(decode_api_key(api_key), body)
-    return hmac.compare_digest(expected.encode(), signature.encode())
-
-
-def _plivo_text(value: Any) -> Any:
-    """A value as Plivo's `string_format` renders it: numbers and booleans through `str`, lists item by item."""
-    if isinstance(value, bool | int | float):
-        return str(value)
-    if isinstance(value, list):
-        return [_plivo_text(item) for item in value]
-    return value
-
-
-def _plivo_params(params: Mapping[str, Any]) -> str:
-    """POST params as Plivo's V3 signs them: sorted by key, each key then its value; dicts nested, lists sorted."""
-    parts = []
-    for key in sorted(params):
-        value = params[key]
-        if isinstance(value, list):
-            parts.append("".join(f"{key}{item}" for item in sorted(_plivo_text(value))))
-        elif isinstance(value, dict):
-            parts.append(f"{key}{_plivo_params(value)}")
-        else:
-            parts.append(f"{key}{_plivo_text(value)}")
-    return "".join(parts)
-
-
-def _plivo_query(params: Mapping[str, Any]) -> str:
-    """Query params as Plivo's V3 signs them: sorted `key=value` (decoded), repeated keys' values sorted."""
-    parts = []
-    for key in sorted(params):
-        value = params[key]
-        if isinstance(value, list):
-            parts.append("&".join(f"{key}={item}" for item in sorted(_plivo_text(value))))
-        else:
-            parts.append(f"{key}={_plivo_text(value)}")
-    return "&".join(parts)
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate
-        return False
-    return True
-
-
-def plivo_can_sign(value: Any) -> bool:
-    """Can Plivo's SDK render this param value for its V3 signature without failing?
-
-    Its algorithm sorts a list's items and encodes the whole as UTF-8: a list mixing objects, lists
-    or nulls cannot be sorted, and a lone surrogate cannot be encoded.
-    """
-    if isinstance(value, str):
-        return _utf8(value)
-    if value is None or isinstance(value, bool | int | float):
-        return True
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and _utf8(key) and plivo_can_sign(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(isinstance(item, bool | int | float) or (isinstance(item, str) and _utf8(item)) for item in value)
-    return False
-
-
-def plivo_v3_string(*, method: str, url: str, params: Mapping[str, Any], nonce: str) -> bytes:
-    """What Plivo's V3 signature covers (plivo SDK, `plivo/utils/signature_v3.py`).
-
-    The URL without its query, then `?` and its query sorted; for POST, the params sorted by key
-    (after a `.` when the URL has a query); then `.` and the nonce. For GET, `params` are query
-    params too (the URL's own are merged in); the body is not signed.
-    """
-    post = method.upper() != "GET"
-    parts = urlparse(url)
-    base = urlunparse((parts.scheme, parts.netloc, parts.path, "", "", ""))
-    query: dict[str, Any] = {} if post else dict(params)
-    query.update(parse_qs(parts.query, keep_blank_values=True))
-    sorted_query = _plivo_query(query)
-    # Plivo asks whether there are POST params at all, not whether they render to anything.
-    with_params = post and bool(params)
-    if sorted_query or with_params:
-        base += "?" + sorted_query
-    if sorted_query and with_params:
-        base += "."
-    signed_params = _plivo_params(params) if post else ""
-    return f"{base}{signed_params}.{nonce}".encode()
-
-
-def sign_plivo_v3(*, auth_token: str, method: str, url: str, params: Mapping[str, Any], nonce: str) -> str:
-    """`X-Plivo-Signature-V3`: base64 HMAC-SHA256 of `plivo_v3_string`, keyed with the auth token."""
-    message = plivo_v3_string(method=method, url=url, params=params, nonce=nonce)
-    return _hmac_b64(auth_token.encode(), message)
-
-
-def verify_plivo_v3(
-    *, auth_token: str, method: str, url: str, params: Mapping[str, Any], nonce: str, signatures: str
-) -> bool:
-    """Is any of the comma-separated `signatures` the V3 signature? (Plivo sends several as one header.)"""
-    if not nonce or not signatures:
-        return False
-    try:
-        expected = sign_plivo_v3(auth_token=auth_token, method=method, url=url, params=params, nonce=nonce).encode()
-    except (TypeError, UnicodeEncodeError):
-        return False  # params Plivo's algorithm cannot order or encode: no signature can match
-    found = [candidate.strip().encode() for candidate in signatures.split(",")]
-    return any(hmac.compare_digest(expected, candidate) for candidate in found)

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from hypothesis import strategies as st
 
-from telecontract import auth
+from telecontract import callback_signing
 from telecontract.credentials import Credentials
 from telecontract.spec import Spec
 
@@ -76,14 +76,14 @@ def signed_headers(
     headers = {"Content-Type": JSON} if method.upper() != "GET" else {}
     if kind == VTS_KIND:
         nonce = uuid.uuid4().hex
-        signature = auth.sign_plivo_v3(
+        signature = callback_signing.sign_plivo_v3(
             auth_token=credentials.vts_auth_token, method=method, url=url, params=vts_params(method, body), nonce=nonce
         )
         for signature_name, nonce_name in VTS_HEADER_PAIRS:
             headers[signature_name] = signature
             headers[nonce_name] = nonce
     else:
-        value = auth.sign_telesign_callback(
+        value = callback_signing.sign_telesign_callback(
             customer_id=credentials.telesign_customer_id, api_key=credentials.telesign_api_key, body=body
         )
         headers |= dict.fromkeys(TELESIGN_SIGNATURE_HEADERS, value)
@@ -130,7 +130,7 @@ def signature_ok(
         params = vts_params(method, body)
         present = [pair for pair in VTS_HEADER_PAIRS if headers.get(pair[0])]
         return bool(present) and all(
-            auth.verify_plivo_v3(
+            callback_signing.verify_plivo_v3(
                 auth_token=credentials.vts_auth_token,
                 method=method,
                 url=url,
@@ -143,7 +143,7 @@ def signature_ok(
     keys = {credentials.telesign_customer_id: credentials.telesign_api_key}
     values = {headers.get(name, "") for name in TELESIGN_SIGNATURE_HEADERS}  # the same value is checked once
     return "" not in values and all(
-        auth.verify_telesign_callback(authorization=value, api_keys=keys, body=body) for value in values
+        callback_signing.verify_telesign_callback(authorization=value, api_keys=keys, body=body) for value in values
     )
 
 
@@ -253,7 +253,7 @@ def _strategies(spec: Spec) -> dict[str, st.SearchStrategy[Any]]:
 def _plivo_signable(payload: Any) -> Any:
     if not isinstance(payload, dict):
         return payload
-    return {key: value for key, value in payload.items() if auth.plivo_can_sign(value)}
+    return {key: value for key, value in payload.items() if callback_signing.plivo_can_sign(value)}
 
 
 def expects_action(kind: str, payload: Any) -> bool:

@@ -58,7 +58,7 @@ def test_x_ts_date_may_replace_date(mock, credentials) -> None:
     )
     headers = {
         "Authorization": f"TSA {credentials.telesign_customer_id}:"
-        + auth._hmac_b64(auth.decode_api_key(credentials.telesign_api_key), to_sign),
+        + auth.hmac_b64(auth.decode_api_key(credentials.telesign_api_key), to_sign),
         "X-TS-Date": date,
         "X-TS-Nonce": nonce,
         "X-TS-Auth-Method": "HMAC-SHA256",

@@ -8,7 +8,7 @@ import time
 import orjson
 import pytest
 
-from telecontract import auth
+from telecontract import callback_signing
 from telecontract.sink import read_deliveries
 
 FAST = 0.001
@@ -74,7 +74,7 @@ def test_callback_is_signed_and_matches_the_spec(mock, sink, credentials) -> Non
     assert payload["reference_id"] == placed.json()["reference_id"]
     assert payload["status"]["code"] == 100
     keys = {credentials.telesign_customer_id: credentials.telesign_api_key}
-    assert not auth.verify_telesign_callback(authorization="TSA x:y", api_keys=keys, body=delivery.body)
+    assert not callback_signing.verify_telesign_callback(authorization="TSA x:y", api_keys=keys, body=delivery.body)
 
 
 def test_failed_callback_is_retried_after_10_then_30_seconds(mock, start_sink) -> None:

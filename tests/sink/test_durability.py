@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from telecontract import auth
+from telecontract import callback_signing
 from telecontract.credentials import Credentials
 from telecontract.server import free_port, wait_until_serving
 from telecontract.sink import read_deliveries
@@ -40,7 +40,7 @@ async def blast(url: str, credentials: Credentials, acknowledged: list[str], sto
                 f'{{"reference_id":"{reference}","status":{{"code":100,"description":"Call answered",'
                 f'"updated_on":"2026-01-01T00:00:00.000000Z"}}}}'
             ).encode()
-            signature = auth.sign_telesign_callback(body=body, **keys)
+            signature = callback_signing.sign_telesign_callback(body=body, **keys)
             # TeleSign sends both headers, and the sink checks both.
             headers = {"Authorization": signature, "X-TS-Authorization": signature, "Content-Type": "application/json"}
             try:
