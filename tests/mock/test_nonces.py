@@ -76,7 +76,7 @@ def test_a_request_without_a_nonce_is_accepted_once(mock, credentials) -> None:
     to_sign = auth.telesign_string_to_sign(
         method="POST", content_type=FORM, date=date, nonce=None, body=BODY, resource="/v1/voice"
     )
-    signature = auth._hmac_b64(auth.decode_api_key(credentials.telesign_api_key), to_sign)
+    signature = auth.hmac_b64(auth.decode_api_key(credentials.telesign_api_key), to_sign)
     headers = {
         "Authorization": f"TSA {credentials.telesign_customer_id}:{signature}",
         "Date": date,
