@@ -83,7 +83,8 @@ def test_failed_callback_is_retried_after_10_then_30_seconds(mock, start_sink) -
     attempts = wait_for(lambda: (d := list(read_deliveries(sink.database))) and len(d) == 3 and d)
     assert [a.answered for a in attempts] == [503, 503, 200]
     gaps = [(b.received_at - a.received_at) / FAST for a, b in itertools.pairwise(attempts)]
-    assert 9 <= gaps[0] <= 20 and 29 <= gaps[1] <= 45, gaps
+    # Lower bounds are exact (a retry is never early); upper ones leave a loaded machine its delays.
+    assert 9 <= gaps[0] <= 30 and 29 <= gaps[1] <= 60 and gaps[1] > gaps[0], gaps
 
 
 def test_callback_is_dropped_after_three_failures(mock, start_sink) -> None:
