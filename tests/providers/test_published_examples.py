@@ -28,9 +28,10 @@ from telecontract.credentials import Credentials
 from telecontract.drift.recordings import Recorded
 from telecontract.drift.traffic import analyse
 from telecontract.mock import MockConfig, create_app
-from telecontract.provenance import relaxed_document, strict_violations
+from telecontract.relaxed_spec import relaxed_document
 from telecontract.server import serve_in_thread
 from telecontract.spec import Operation, Spec, load_spec
+from telecontract.violations import strict_violations
 
 PUBLISHED = yaml.safe_load((Path(__file__).parent / "published.yaml").read_text(encoding="utf-8"))
 ACCOUNT = "MAZTQXZDYWNZBMMJAZZJ"  # the auth id in the plivo fixtures' resource URIs

@@ -7,8 +7,9 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from telecontract.provenance import relaxed_document, strict_violations
+from telecontract.relaxed_spec import relaxed_document
 from telecontract.spec import Spec, load_spec
+from telecontract.violations import strict_violations
 
 REFERENCE = "ABCDEF0123456789ABCDEF0123456789"
 

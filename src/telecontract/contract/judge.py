@@ -21,8 +21,8 @@ from telecontract.contract.failures import NOT_JUDGED, RuleViolation
 from telecontract.contract.rules import finding, promoted
 from telecontract.findings import Finding
 from telecontract.internals import custom_check_error, probe_rate_limited
-from telecontract.provenance import Violation, strict_violations
 from telecontract.spec import Spec
+from telecontract.violations import Violation, strict_violations
 
 Check = Callable[[Any, Any, Any], Any]
 SPEC_RULES = ("status_code_conformance", "content_type_conformance", "response_schema_conformance")

@@ -17,7 +17,7 @@ from telecontract.contract.options import RunOptions
 from telecontract.contract.recording import recorder_for
 from telecontract.contract.summary import summary_for
 from telecontract.contract.target import VTS_PREFIX, Target
-from telecontract.provenance import relaxed_document
+from telecontract.relaxed_spec import relaxed_document
 from telecontract.spec import Spec
 from telecontract.wire import client as guard_client
 
