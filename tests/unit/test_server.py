@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import httpx
 import pytest
@@ -10,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from telecontract.load import processes
 from telecontract.load.processes import start_mock
 from telecontract.server import serve_in_thread
 
@@ -45,8 +47,12 @@ def test_servers_side_by_side_each_get_their_own_port() -> None:
         assert httpx.get(first).text == httpx.get(second).text == "hello"
 
 
-def test_the_load_runs_mock_is_reached_at_the_port_its_banner_names() -> None:
+def test_the_load_runs_mock_is_reached_at_the_port_its_banner_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The banner ends the wait, not the startup timeout (which a first version waited out in full).
+    monkeypatch.setattr(processes, "MOCK_STARTUP_SECONDS", 300.0)
+    started = time.monotonic()
     process, url = start_mock("http://127.0.0.1:9", (), None)
+    assert time.monotonic() - started < 150
     try:
         assert url.startswith("http://127.0.0.1:") and not url.endswith(":0")
         assert httpx.get(url + "/v1/nothing").status_code in (401, 404)

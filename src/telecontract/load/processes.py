@@ -34,10 +34,10 @@ def start_mock(sink_url: str, defects: tuple[str, ...], spec: Path | None) -> tu
     # Unbuffered: the banner arrives when printed, not when a pipe's buffer fills.
     process = subprocess.Popen(args, stdout=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     found: list[str] = []
-    reading = threading.Thread(target=_read_banner, args=(process, found), name="mock-banner", daemon=True)
+    named = threading.Event()
+    reading = threading.Thread(target=_read_banner, args=(process, found, named), name="mock-banner", daemon=True)
     reading.start()
-    reading.join(MOCK_STARTUP_SECONDS)
-    if not found:
+    if not named.wait(MOCK_STARTUP_SECONDS) or not found:
         process.kill()
         raise UsageError(f"The embedded mock did not start within {MOCK_STARTUP_SECONDS:g} s.")
     try:
@@ -48,12 +48,14 @@ def start_mock(sink_url: str, defects: tuple[str, ...], spec: Path | None) -> tu
     return process, found[0]
 
 
-def _read_banner(process: subprocess.Popen[bytes], found: list[str]) -> None:
+def _read_banner(process: subprocess.Popen[bytes], found: list[str], named: threading.Event) -> None:
     """Finds the URL in the mock's banner, then reads on to the end, so the mock never blocks on a full pipe."""
     assert process.stdout is not None
     for line in process.stdout:
         if not found and (listening := LISTENING.search(line)):
             found.append(listening.group(1).decode())
+            named.set()
+    named.set()  # the mock exited without a banner: found stays empty
 
 
 def run_locust(args: list[str], env: dict[str, str], report_dir: Path, display: ProgressDisplay) -> int:
