@@ -28,7 +28,8 @@ from telecontract.credentials import (
     Credentials,
 )
 from telecontract.errors import UsageError
-from test_gate_live import GATE, LISTED, provider
+from test_gate_live import GATE
+from wire_recording import LISTED, upstream
 
 FLAGS = {flag for param in gate.params for flag in param.opts}
 QUICK = ["--", "--hypothesis-profile=quick"]
@@ -226,7 +227,7 @@ def test_wrong_credentials_are_named_in_the_verdict(
 ) -> None:
     numbers = tmp_path / "numbers.txt"
     numbers.write_text("\n".join(LISTED) + "\n")
-    with provider() as (url, recorder):
+    with upstream() as (url, recorder):
         result = run_gate(
             "--target-url", url, "--numbers", str(numbers), "--operation", operation,
             "--rate-limit", "5000/s", "--seed", "3", *QUICK, env=wrong(variable),
