@@ -13,6 +13,7 @@ import click
 import pytest
 from rich.table import Table
 
+from telecontract import hygiene
 from telecontract import receiver_urls as receiver_targets
 from telecontract.cli import gate_checks
 from telecontract.cli.console import terminal
@@ -35,7 +36,7 @@ from telecontract.progress import Mode
 from telecontract.provenance import SOURCES, Provenance, every_provenance
 from telecontract.receiver import suite as receiver_suite
 from telecontract.redaction import redact_text
-from telecontract.spec import load_spec, use_spec
+from telecontract.spec import Spec, load_spec, use_spec
 from telecontract.webhooks import PROVIDER_TIMEOUT
 
 
@@ -228,7 +229,8 @@ def gate(
     Every option is checked before anything starts: a mistake is exit 2 with nothing sent.
     """
     if spec_path is not None:
-        use_spec(spec_path)  # a bad file is a usage error here, before anything runs
+        # A bad file is a usage error here, before anything runs; examples it no longer honours, a note.
+        _note_inconsistent_examples(use_spec(spec_path), spec_path)
     context = click.get_current_context()
     gate_flags = {flag for param in context.command.params for flag in param.opts}
     gate_checks.refuse_gate_options(pytest_args, gate_flags, deep=deep)
@@ -300,3 +302,16 @@ def gate(
     print_report(collect.summary, verdict, redact_text(where), receiver=bool(receivers), written=written)
     terminal().print(f"seed {seed}; repeat this run with: {options.command()}", soft_wrap=True, highlight=False)
     raise SystemExit(verdict.exit_code)
+
+
+def _note_inconsistent_examples(spec: Spec, path: Path) -> None:
+    """An edited spec whose own examples no longer match its schemas: the run sends those examples,
+    so a target that refuses them is right, and the warnings they raise are the spec's to fix."""
+    stale = hygiene.examples_match_schemas(spec)
+    if stale:
+        terminal().print(
+            f"note: {len(stale)} example(s) in {path} do not match their own schemas (first: {stale[0].pointer}); "
+            f"warnings about the answers to them are the spec's to fix: telecontract drift docs --spec {path}",
+            soft_wrap=True,
+            highlight=False,
+        )
