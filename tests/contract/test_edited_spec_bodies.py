@@ -103,4 +103,5 @@ def test_the_gate_passes_an_edited_spec_that_adds_a_required_request_field(edite
     assert "PASS" in result.stdout
     # Its examples lack x_ref: the gate says the spec contradicts itself, and where to see it all.
     (note,) = [line for line in result.stdout.splitlines() if line.startswith("note: ")]
-    assert "do not match their own schemas" in note and f"drift docs --spec {edited_spec}" in note
+    assert "request example(s)" in note and "do not match their own schemas" in note
+    assert f"drift docs --spec {edited_spec}" in note

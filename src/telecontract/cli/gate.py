@@ -305,12 +305,13 @@ def gate(
 
 
 def _note_inconsistent_examples(spec: Spec, path: Path) -> None:
-    """An edited spec whose own examples no longer match its schemas: the run sends those examples,
-    so a target that refuses them is right, and the warnings they raise are the spec's to fix."""
-    stale = hygiene.examples_match_schemas(spec)
+    """An edited spec whose own request examples no longer match its schemas: the run sends them, so
+    a target that refuses them is right, and the warnings they raise are the spec's to fix."""
+    stale = [problem for problem in hygiene.examples_match_schemas(spec) if "/requestBody/" in problem.pointer]
     if stale:
         terminal().print(
-            f"note: {len(stale)} example(s) in {path} do not match their own schemas (first: {stale[0].pointer}); "
+            f"note: {len(stale)} request example(s) in {path} do not match their own schemas "
+            f"(first: {stale[0].pointer}); "
             f"warnings about the answers to them are the spec's to fix: telecontract drift docs --spec {path}",
             soft_wrap=True,
             highlight=False,
